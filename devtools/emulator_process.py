@@ -1,0 +1,132 @@
+"""Starting, probing and stopping the embedded emulator (MiniStack + emulator/ministack_compat)."""
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from devtools import paths
+from devtools.dependency_groups import requirements
+
+DEFAULT_ENDPOINT = "http://localhost:4566"
+HEALTH_PATH = "/_localstack/health"  # LocalStack's path; MiniStack answers it too
+# The only variables the emulator (and the Lambda processes it spawns) inherit.
+_PASSED_ENV = ("PATH", "HOME", "LANG", "TMPDIR", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "AWS_CA_BUNDLE")
+
+
+def endpoint() -> str:
+    """The emulator endpoint: AWS_ENDPOINT_URL when set, else LocalStack's default port."""
+    return os.environ.get("AWS_ENDPOINT_URL", DEFAULT_ENDPOINT).rstrip("/")
+
+
+def health(url: str | None = None, timeout: float = 1.0) -> dict[str, object] | None:
+    """The health document of whatever emulator answers on the endpoint, or None."""
+    try:
+        with urllib.request.urlopen(f"{url or endpoint()}{HEALTH_PATH}", timeout=timeout) as response:  # noqa: S310
+            document = json.loads(response.read() or b"{}")
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) else {}
+
+
+def running_pid() -> int | None:
+    """Pid of the emulator `up` started, if it is still alive."""
+    try:
+        pid = int(paths.EMULATOR_PID.read_text())
+        _reap(pid)
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        return None
+    return pid
+
+
+def ensure_venv(base_python: str) -> str:
+    """The emulator's own virtualenv (the `emulator` group only), created or updated as needed.
+
+    Lambda functions run as subprocesses of this interpreter, so it deliberately lacks the
+    function dependencies: a zip missing one fails here as it would on AWS."""
+    venv = paths.EMULATOR_DIR / "venv"
+    python = venv / "bin" / "python"
+    wanted = requirements("emulator")
+    digest = hashlib.sha256(json.dumps(wanted).encode()).hexdigest()
+    stamp = venv / "requirements.sha256"
+    if python.exists() and stamp.exists() and stamp.read_text() == digest:
+        return str(python)
+    subprocess.run([base_python, "-m", "venv", "--clear", str(venv)], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted], check=True
+    )
+    stamp.write_text(digest)
+    return str(python)
+
+
+def _reap(pid: int) -> None:
+    # When this process started the emulator, a stopped one lingers as a zombie until waited for.
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def start(python: str, *, wait_seconds: float = 60) -> int:
+    """Start `python -m emulator` in its own session, logs to .build/emulator/, and wait until healthy."""
+    port = endpoint().rsplit(":", 1)[-1].split("/")[0]
+    paths.EMULATOR_DIR.mkdir(parents=True, exist_ok=True)
+    env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
+    env.update(
+        {
+            "GATEWAY_PORT": port if port.isdigit() else "4566",
+            "PYTHONPATH": str(paths.ROOT),
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+            "LOG_LEVEL": os.environ.get("EMULATOR_LOG_LEVEL", "INFO"),
+        }
+    )
+    with paths.EMULATOR_LOG.open("ab") as log:
+        process = subprocess.Popen(
+            [python, "-m", "emulator"],
+            cwd=paths.EMULATOR_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    paths.EMULATOR_PID.write_text(str(process.pid))
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the emulator exited with {process.returncode}; see {paths.EMULATOR_LOG}")
+        if health() is not None:
+            return process.pid
+        time.sleep(0.2)
+    stop()
+    raise RuntimeError(f"the emulator was not healthy after {wait_seconds:.0f} s; see {paths.EMULATOR_LOG}")
+
+
+def stop(timeout: float = 15) -> bool:
+    """Stop the emulator `up` started (and its Lambda workers); False if none was running."""
+    pid = running_pid()
+    if pid is None:
+        paths.EMULATOR_PID.unlink(missing_ok=True)
+        return False
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and running_pid() is not None:
+        time.sleep(0.1)
+    if running_pid() is not None:
+        os.killpg(pid, signal.SIGKILL)
+    paths.EMULATOR_PID.unlink(missing_ok=True)
+    return True
+
+
+def log_tail(lines: int = 40) -> str:
+    if not paths.EMULATOR_LOG.exists():
+        return ""
+    return "\n".join(Path(paths.EMULATOR_LOG).read_text(errors="replace").splitlines()[-lines:])

@@ -1,0 +1,1 @@
+"""The embedded emulator: MiniStack plus this project's compatibility layer (ministack_compat)."""

@@ -1,0 +1,393 @@
+"""The one compatibility layer between this project and the embedded emulator (MiniStack).
+
+MiniStack has no PutRestApi (PUT /restapis/{id}), which Terraform's aws_api_gateway_rest_api
+calls to import an OpenAPI ``body``. This module adds exactly that operation, with the
+``overwrite`` and ``merge`` modes AWS documents, built from MiniStack's own control-plane
+primitives so that the imported API behaves like one built call by call.
+
+It reaches into MiniStack's private module state, so it is pinned to one tested version:
+``check_internals()`` fails loudly (and tests/emulator/ runs it) when anything it uses moves.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+PINNED_MINISTACK_VERSION = "1.5.33"
+
+# Everything this module touches inside ministack.services.apigateway_v1.
+_REQUIRED_INTERNALS = (
+    "handle_request",
+    "_rest_apis",
+    "_resources",
+    "_models",
+    "_request_validators",
+    "_authorizers_v1",
+    "_gateway_responses",
+    "_qp",
+    "_v1_error",
+    "_get_rest_api",
+    "_create_resource",
+    "_put_method",
+    "_put_method_response",
+    "_put_integration",
+    "_put_integration_response",
+    "_create_model",
+    "_create_request_validator",
+    "_put_gateway_response",
+    "_import_security_schemes",
+    "_method_security",
+)
+
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
+_PARAMETER_LOCATIONS = {"query": "querystring", "header": "header", "path": "path"}
+_MODEL_REF_PREFIXES = ("#/components/schemas/", "#/definitions/")
+
+Response = tuple[int, dict[str, str], bytes]
+
+
+class CompatError(RuntimeError):
+    """MiniStack is not the version, or no longer has the internals, this layer was built on."""
+
+
+def _apigateway_v1() -> Any:
+    from ministack.services import apigateway_v1  # noqa: PLC0415  imported only where MiniStack runs
+
+    return apigateway_v1
+
+
+def check_internals() -> None:
+    """Raise CompatError unless the installed MiniStack is the pinned one with every internal we use."""
+    installed = importlib.metadata.version("ministack")
+    if installed != PINNED_MINISTACK_VERSION:
+        raise CompatError(
+            f"emulator/ministack_compat.py is tested with ministack=={PINNED_MINISTACK_VERSION}, "
+            f"found {installed}: re-run tests/emulator against the new version, then update the pin"
+        )
+    v1 = _apigateway_v1()
+    missing = [name for name in _REQUIRED_INTERNALS if not hasattr(v1, name)]
+    if missing:
+        raise CompatError(f"ministack.services.apigateway_v1 no longer has: {', '.join(missing)}")
+
+
+def install() -> None:
+    """Route PUT /restapis/{id} to put_rest_api; every other request goes to MiniStack unchanged."""
+    check_internals()
+    v1 = _apigateway_v1()
+    if getattr(v1.handle_request, "_image_service_compat", False):
+        return
+    original: Callable[..., Awaitable[Response]] = v1.handle_request
+
+    async def handle_request(
+        method: str, path: str, headers: dict[str, Any], body: bytes, query_params: dict[str, Any]
+    ) -> Response:
+        parts = [part for part in path.strip("/").split("/") if part]
+        if method == "PUT" and len(parts) == 2 and parts[0] == "restapis":
+            return put_rest_api(parts[1], body, query_params)
+        return await original(method, path, headers, body, query_params)
+
+    handle_request._image_service_compat = True  # type: ignore[attr-defined]
+    v1.handle_request = handle_request
+
+
+# ---- PutRestApi ----
+
+
+def put_rest_api(api_id: str, body: bytes | str, query_params: dict[str, Any]) -> Response:
+    """PutRestApi: import an OpenAPI 3.0 / Swagger 2.0 document (JSON or YAML) into an existing API."""
+    v1 = _apigateway_v1()
+    if api_id not in v1._rest_apis:
+        return v1._v1_error("NotFoundException", "Invalid API identifier specified", 404)
+    mode = (v1._qp(query_params, "mode") or "merge").lower()
+    if mode not in ("merge", "overwrite"):
+        return v1._v1_error("BadRequestException", f"Invalid mode: {mode}; use merge or overwrite", 400)
+    basepath = v1._qp(query_params, "basepath")  # the SDK sends import parameters as query keys
+    if basepath not in (None, "ignore"):
+        return v1._v1_error(
+            "BadRequestException", f"basepath={basepath} is not supported by the emulator compat layer", 400
+        )
+    try:
+        spec = _parse_document(body)
+    except ValueError as err:
+        return v1._v1_error("BadRequestException", f"Invalid OpenAPI definition: {err}", 400)
+
+    if mode == "overwrite":
+        _clear_definition(v1, api_id)
+    _import_api_settings(v1, api_id, spec)
+    _import_models(v1, api_id, spec)
+    validators = _import_request_validators(v1, api_id, spec)
+    context = _ImportContext(v1, api_id, spec, v1._import_security_schemes(api_id, spec), validators)
+    for path, path_item in spec["paths"].items():
+        resource_id = _ensure_resource(v1, api_id, path)
+        for method, operation in path_item.items():
+            if method.lower() in _HTTP_METHODS:
+                _import_operation(context, resource_id, method, operation or {}, path_item)
+    _import_gateway_responses(v1, api_id, spec)
+    return v1._get_rest_api(api_id)
+
+
+def _parse_document(body: bytes | str) -> dict[str, Any]:
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    try:
+        spec = yaml.safe_load(text)  # YAML is a superset of JSON: one parser for both forms
+    except yaml.YAMLError as err:
+        raise ValueError("the body is neither JSON nor YAML") from err
+    if not isinstance(spec, dict) or not ("openapi" in spec or "swagger" in spec):
+        raise ValueError("the document has no 'openapi' or 'swagger' version field")
+    if not isinstance(spec.get("paths"), dict):
+        raise ValueError("the document has no 'paths' object")  # noqa: TRY004  reported as a 400
+    return spec
+
+
+def _clear_definition(v1: Any, api_id: str) -> None:
+    """Overwrite mode: the API keeps its id, stages and deployments; its definition starts empty."""
+    resources = v1._resources[api_id]
+    for resource_id, resource in list(resources.items()):
+        if resource.get("path") == "/":
+            resource["resourceMethods"] = {}
+        else:
+            del resources[resource_id]
+    v1._models[api_id] = {}
+    v1._request_validators[api_id] = {}
+    v1._authorizers_v1[api_id] = {}
+    v1._gateway_responses[api_id] = {}
+
+
+def _import_api_settings(v1: Any, api_id: str, spec: dict[str, Any]) -> None:
+    api = v1._rest_apis[api_id]
+    info = spec.get("info") or {}
+    if info.get("title"):
+        api["name"] = str(info["title"])
+    if info.get("version"):
+        api["version"] = str(info["version"])
+    if info.get("description"):
+        api["description"] = str(info["description"])
+    if "x-amazon-apigateway-binary-media-types" in spec:
+        api["binaryMediaTypes"] = list(spec["x-amazon-apigateway-binary-media-types"] or [])
+    if "x-amazon-apigateway-api-key-source" in spec:
+        api["apiKeySource"] = str(spec["x-amazon-apigateway-api-key-source"]).upper()
+    if "x-amazon-apigateway-minimum-compression-size" in spec:
+        api["minimumCompressionSize"] = spec["x-amazon-apigateway-minimum-compression-size"]
+    if "x-amazon-apigateway-policy" in spec:
+        api["policy"] = json.dumps(spec["x-amazon-apigateway-policy"])
+
+
+def _schemas(spec: dict[str, Any]) -> dict[str, Any]:
+    schemas = spec.get("definitions") or (spec.get("components") or {}).get("schemas") or {}
+    return schemas if isinstance(schemas, dict) else {}
+
+
+def _model_name(ref: str) -> str | None:
+    for prefix in _MODEL_REF_PREFIXES:
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return None
+
+
+def _model_schema(api_id: str, schema: Any) -> Any:
+    """A schema with document-local refs rewritten to model URLs, as API Gateway stores them."""
+    if isinstance(schema, dict):
+        rewritten = {key: _model_schema(api_id, value) for key, value in schema.items()}
+        ref = schema.get("$ref")
+        name = _model_name(ref) if isinstance(ref, str) else None
+        if name is not None:
+            rewritten["$ref"] = f"https://apigateway.amazonaws.com/restapis/{api_id}/models/{name}"
+        return rewritten
+    if isinstance(schema, list):
+        return [_model_schema(api_id, item) for item in schema]
+    return schema
+
+
+def _import_models(v1: Any, api_id: str, spec: dict[str, Any]) -> None:
+    for name, schema in _schemas(spec).items():
+        v1._create_model(
+            api_id,
+            {
+                "name": name,
+                "contentType": "application/json",
+                "schema": json.dumps(_model_schema(api_id, schema)),
+            },
+        )
+
+
+def _import_request_validators(v1: Any, api_id: str, spec: dict[str, Any]) -> dict[str, str]:
+    """Validators by name -> id; in merge mode a validator of the same name is updated in place."""
+    existing = {validator["name"]: validator for validator in v1._request_validators.get(api_id, {}).values()}
+    ids: dict[str, str] = {}
+    for name, settings in (spec.get("x-amazon-apigateway-request-validators") or {}).items():
+        fields = {
+            "validateRequestBody": bool((settings or {}).get("validateRequestBody", False)),
+            "validateRequestParameters": bool((settings or {}).get("validateRequestParameters", False)),
+        }
+        if name in existing:
+            existing[name].update(fields)
+            ids[name] = existing[name]["id"]
+        else:
+            _status, _headers, body = v1._create_request_validator(api_id, {"name": name, **fields})
+            ids[name] = json.loads(body)["id"]
+    return ids
+
+
+def _ensure_resource(v1: Any, api_id: str, path: str) -> str:
+    resources = v1._resources[api_id]
+    resource_id = next(rid for rid, res in resources.items() if res.get("path") == "/")
+    for segment in [part for part in path.strip("/").split("/") if part]:
+        child = next(
+            (
+                rid
+                for rid, res in resources.items()
+                if res.get("parentId") == resource_id and res.get("pathPart") == segment
+            ),
+            None,
+        )
+        if child is None:
+            _status, _headers, body = v1._create_resource(api_id, resource_id, {"pathPart": segment})
+            child = json.loads(body)["id"]
+        resource_id = child
+    return resource_id
+
+
+def _resolve(spec: dict[str, Any], node: Any) -> Any:
+    """Follow a document-local $ref (parameters, request bodies, responses)."""
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+        target: Any = spec
+        for part in node["$ref"][2:].split("/"):
+            key = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(key) if isinstance(target, dict) else None
+        node = target
+    return node
+
+
+def _request_parameters(
+    spec: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any]
+) -> dict[str, bool]:
+    parameters: dict[str, bool] = {}
+    for raw in [*(path_item.get("parameters") or []), *(operation.get("parameters") or [])]:
+        parameter = _resolve(spec, raw) or {}
+        location = _PARAMETER_LOCATIONS.get(parameter.get("in", ""))
+        if location and parameter.get("name"):
+            required = bool(parameter.get("required", False))
+            parameters[f"method.request.{location}.{parameter['name']}"] = required
+    return parameters
+
+
+def _request_models(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, str]:
+    models: dict[str, str] = {}
+    body = _resolve(spec, operation.get("requestBody")) or {}
+    for content_type, media in (body.get("content") or {}).items():
+        ref = ((media or {}).get("schema") or {}).get("$ref")
+        name = _model_name(ref) if isinstance(ref, str) else None
+        if name:
+            models[content_type] = name
+    for parameter in operation.get("parameters") or []:  # Swagger 2.0 body parameter
+        resolved = _resolve(spec, parameter) or {}
+        ref = (resolved.get("schema") or {}).get("$ref") if resolved.get("in") == "body" else None
+        name = _model_name(ref) if isinstance(ref, str) else None
+        if name:
+            models["application/json"] = name
+    return models
+
+
+@dataclass(frozen=True)
+class _ImportContext:
+    v1: Any
+    api_id: str
+    spec: dict[str, Any]
+    scheme_map: dict[str, Any]
+    validators: dict[str, str]
+
+
+def _import_operation(
+    context: _ImportContext,
+    resource_id: str,
+    method: str,
+    operation: dict[str, Any],
+    path_item: dict[str, Any],
+) -> None:
+    v1, api_id, spec, validators = context.v1, context.api_id, context.spec, context.validators
+    http_method = "ANY" if method.lower() == "x-amazon-apigateway-any-method" else method.upper()
+    security = operation.get("security", spec.get("security"))
+    method_data = v1._method_security(security, context.scheme_map)
+    method_data["operationName"] = operation.get("operationId", "")
+    method_data["requestParameters"] = _request_parameters(spec, path_item, operation)
+    method_data["requestModels"] = _request_models(spec, operation)
+    validator_name = operation.get("x-amazon-apigateway-request-validator") or spec.get(
+        "x-amazon-apigateway-request-validator"
+    )
+    if validator_name in validators:
+        method_data["requestValidatorId"] = validators[validator_name]
+    v1._put_method(api_id, resource_id, http_method, method_data)
+
+    for status, raw in (operation.get("responses") or {}).items():
+        if not str(status).isdigit():
+            continue
+        response = _resolve(spec, raw) or {}
+        v1._put_method_response(
+            api_id,
+            resource_id,
+            http_method,
+            str(status),
+            {
+                "responseParameters": {
+                    f"method.response.header.{name}": False for name in (response.get("headers") or {})
+                },
+                "responseModels": {
+                    content_type: name
+                    for content_type, media in (response.get("content") or {}).items()
+                    if (name := _model_name(((media or {}).get("schema") or {}).get("$ref") or ""))
+                },
+            },
+        )
+
+    integration = operation.get("x-amazon-apigateway-integration")
+    if not integration:
+        return
+    data = {
+        "type": str(integration.get("type", "")).upper(),
+        "httpMethod": integration.get("httpMethod"),
+        "uri": integration.get("uri", ""),
+        "passthroughBehavior": str(integration.get("passthroughBehavior", "when_no_match")).upper(),
+        "timeoutInMillis": int(integration.get("timeoutInMillis", 29000)),
+        "requestParameters": integration.get("requestParameters") or {},
+        "requestTemplates": integration.get("requestTemplates") or {},
+        "credentials": integration.get("credentials"),
+        "contentHandling": integration.get("contentHandling"),
+        "cacheKeyParameters": integration.get("cacheKeyParameters") or [],
+    }
+    if integration.get("connectionType"):
+        data["connectionType"] = str(integration["connectionType"]).upper()
+    v1._put_integration(api_id, resource_id, http_method, data)
+    for pattern, response in (integration.get("responses") or {}).items():
+        v1._put_integration_response(
+            api_id,
+            resource_id,
+            http_method,
+            str((response or {}).get("statusCode", "200")),
+            {
+                "selectionPattern": None if pattern == "default" else pattern,
+                "responseParameters": (response or {}).get("responseParameters") or {},
+                "responseTemplates": (response or {}).get("responseTemplates") or {},
+                "contentHandling": (response or {}).get("contentHandling"),
+            },
+        )
+
+
+def _import_gateway_responses(v1: Any, api_id: str, spec: dict[str, Any]) -> None:
+    for response_type, response in (spec.get("x-amazon-apigateway-gateway-responses") or {}).items():
+        v1._put_gateway_response(
+            api_id,
+            response_type,
+            {
+                "statusCode": (response or {}).get("statusCode"),
+                "responseParameters": (response or {}).get("responseParameters") or {},
+                "responseTemplates": (response or {}).get("responseTemplates") or {},
+            },
+        )

@@ -1,0 +1,101 @@
+"""HTTP plumbing shared by every function: the resolver, request parsing, response shaping,
+and the one place where domain errors become HTTP responses."""
+
+import base64
+import binascii
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from pydantic import BaseModel, ValidationError
+
+from image_service.errors import BadRequestError, ImageServiceError, MalformedJsonError, ValidationFailedError
+from image_service.models import ErrorDetail, ErrorResponse
+
+logger = Logger(service="image-service")
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# Sent with every response: no MIME sniffing, and JSON answers are never cached.
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def json_response(status: int, body: BaseModel, headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump_json(),
+        headers={**SECURITY_HEADERS, **NO_STORE, **(headers or {})},
+    )
+
+
+def error_response(status: int, code: str, message: str) -> Response[str]:
+    return json_response(status, ErrorResponse(error=ErrorDetail(code=code, message=message)))
+
+
+def parse_body(event: APIGatewayProxyEvent, model: type[ModelT]) -> ModelT:
+    """The request body validated against a model: 400 for bytes that are not JSON,
+    422 for JSON that does not fit the model."""
+    body = event.body
+    if not body:
+        raise MalformedJsonError("The request body must be a JSON object.")
+    try:
+        raw = base64.b64decode(body, validate=True) if event.is_base64_encoded else body.encode()
+    except (binascii.Error, ValueError) as err:
+        raise MalformedJsonError("The request body is not valid JSON.") from err
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as err:
+        errors = err.errors(include_url=False, include_input=False)
+        if any(error["type"] == "json_invalid" for error in errors):
+            raise MalformedJsonError("The request body is not valid JSON.") from err
+        raise ValidationFailedError(_describe(errors)) from err
+
+
+def _describe(errors: list[Any]) -> str:
+    parts = []
+    for error in errors[:10]:
+        location = ".".join(str(part) for part in error["loc"]) or "body"
+        parts.append(f"{location}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def flag(event: APIGatewayProxyEvent, name: str) -> bool:
+    """A boolean query parameter: true/false/1/0, absent means false."""
+    value = event.get_query_string_value(name)
+    if value is None:
+        return False
+    normalized = value.strip().lower()
+    if normalized in ("true", "1"):
+        return True
+    if normalized in ("false", "0", ""):
+        return False
+    raise BadRequestError(f"Query parameter '{name}' must be true or false.")
+
+
+def create_app() -> APIGatewayRestResolver:
+    """A resolver with the API's error model; each function registers its own route on it."""
+    app = APIGatewayRestResolver()
+
+    def _domain_error(err: ImageServiceError) -> Response[str]:
+        if err.status >= 500:
+            logger.error("request failed", error_code=err.code, exc_info=err)
+        else:
+            logger.info("request rejected", error_code=err.code, status=err.status, reason=err.message)
+        return error_response(err.status, err.code, err.message)
+
+    @app.not_found
+    def _no_route(_err: Exception) -> Response[str]:
+        return error_response(404, "route_not_found", "No such route.")
+
+    def _unexpected(err: Exception) -> Response[str]:
+        # Log the cause here; the client learns only that it was our fault.
+        logger.error("unhandled error", exc_info=err)
+        return error_response(500, "internal_error", "Internal error; it has been logged.")
+
+    # Registered by call: the decorator form is untyped in Powertools.
+    app.exception_handler(ImageServiceError)(_domain_error)
+    app.exception_handler(Exception)(_unexpected)
+    return app

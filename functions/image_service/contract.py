@@ -1,0 +1,22 @@
+"""Facts the API promises, defined once: openapi/api.yaml states the same numbers and names,
+and tests/unit/test_contract.py fails when the two disagree."""
+
+from typing import Final
+
+# Inline uploads and downloads travel through Lambda's 6 MB payload limit as base64,
+# so the raw image is capped at 4 MiB (base64: 5,592,408 characters).
+MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
+MAX_IMAGE_BASE64_CHARS: Final = 4 * -(-MAX_IMAGE_BYTES // 3)
+
+MAX_USER_ID_CHARS: Final = 128
+USER_ID_PATTERN: Final = r"^[A-Za-z0-9_.@-]+$"
+MAX_IMAGE_NAME_CHARS: Final = 255
+MAX_DESCRIPTION_CHARS: Final = 1024
+MAX_TAGS: Final = 20
+MAX_TAG_CHARS: Final = 64
+
+# Types are detected from the bytes, never from a name or a declared type.
+ALLOWED_CONTENT_TYPES: Final = ("image/jpeg", "image/png", "image/gif", "image/webp")
+
+METADATA_HEADER: Final = "X-Image-Metadata"
+IMAGE_ID_PATTERN: Final = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"

@@ -1,0 +1,59 @@
+"""Domain errors. Each carries the HTTP status and the stable error code the API answers with,
+so handlers raise and one exception handler (image_service.api) shapes the response."""
+
+from typing import ClassVar
+
+
+class ImageServiceError(Exception):
+    """Base of every error the API reports to the client."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequestError(ImageServiceError):
+    status = 400
+    code = "bad_request"
+
+
+class MalformedJsonError(BadRequestError):
+    code = "malformed_json"
+
+
+class InvalidBase64Error(BadRequestError):
+    code = "invalid_base64"
+
+
+class EmptyImageError(BadRequestError):
+    code = "empty_image"
+
+
+class ValidationFailedError(ImageServiceError):
+    status = 422
+    code = "validation_error"
+
+
+class ImageNotFoundError(ImageServiceError):
+    status = 404
+    code = "image_not_found"
+
+
+class PayloadTooLargeError(ImageServiceError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedImageTypeError(ImageServiceError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class DependencyUnavailableError(ImageServiceError):
+    """S3 or DynamoDB failed or refused; the request may be retried."""
+
+    status = 503
+    code = "service_unavailable"

@@ -1,0 +1,1 @@
+"""One module per API operation, each the entry point of one Lambda function."""

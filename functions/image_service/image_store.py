@@ -1,0 +1,65 @@
+"""Images as the API sees them: bytes in S3 and metadata in DynamoDB kept consistent.
+
+S3 and DynamoDB share no transaction, so the order of writes is the design: the object is
+written before its metadata (an image is visible only once both exist) and the metadata is
+removed before its object (a listed image can always be fetched)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from aws_lambda_powertools import Logger
+
+from image_service.errors import ImageServiceError
+from image_service.models import ImageRecord
+from image_service.settings import get_settings
+from image_service.storage.image_catalog import ImageCatalog
+from image_service.storage.image_objects import ImageObjects
+
+logger = Logger(child=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageStore:
+    objects: ImageObjects
+    catalog: ImageCatalog
+
+    def save(self, record: ImageRecord, data: bytes) -> None:
+        self.objects.put(record.object_key, data, content_type=record.content_type, sha256=record.sha256)
+        try:
+            self.catalog.put_new(record)
+        except ImageServiceError:
+            # Undo the object so nothing is left that no metadata points at.
+            _best_effort(lambda: self.objects.delete(record.object_key), record)
+            raise
+
+    def load(self, image_id: str) -> tuple[ImageRecord, bytes]:
+        record = self.catalog.get(image_id)
+        return record, self.objects.get(record.object_key)
+
+    def metadata(self, image_id: str) -> ImageRecord:
+        return self.catalog.get(image_id)
+
+    def list_for_user(self, user_id: str) -> list[ImageRecord]:
+        return self.catalog.list_for_user(user_id)
+
+    def remove(self, image_id: str) -> ImageRecord:
+        record = self.catalog.delete(image_id)
+        _best_effort(lambda: self.objects.delete(record.object_key), record)
+        return record
+
+
+def _best_effort(cleanup: Callable[[], None], record: ImageRecord) -> None:
+    try:
+        cleanup()
+    except ImageServiceError:
+        logger.exception("orphan object left behind", object_key=record.object_key, image_id=record.image_id)
+
+
+@lru_cache(maxsize=1)
+def get_image_store() -> ImageStore:
+    settings = get_settings()
+    return ImageStore(
+        objects=ImageObjects(settings.images_bucket),
+        catalog=ImageCatalog(settings.images_table, settings.images_by_user_index),
+    )

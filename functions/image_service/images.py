@@ -1,0 +1,77 @@
+"""Pure image logic: decoding uploads, naming objects, building records and download headers.
+No AWS calls here; storage/ does the I/O."""
+
+import base64
+import binascii
+import hashlib
+import re
+import uuid
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from image_service import contract
+from image_service.errors import ImageNotFoundError, InvalidBase64Error, PayloadTooLargeError
+from image_service.image_types import detect_content_type
+from image_service.models import ImageRecord, UploadRequest
+
+_IMAGE_ID = re.compile(contract.IMAGE_ID_PATTERN)
+
+
+def check_image_id(image_id: str) -> str:
+    """Ids are server-made UUIDs; anything else names no image."""
+    if not _IMAGE_ID.fullmatch(image_id):
+        raise ImageNotFoundError("No image with this id.")
+    return image_id
+
+
+def decode_image(file_base64: str) -> bytes:
+    """The raw bytes of a base64 upload (standard alphabet, padding required)."""
+    try:
+        data = base64.b64decode(file_base64, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise InvalidBase64Error("The 'file' field is not valid base64.") from err
+    if len(data) > contract.MAX_IMAGE_BYTES:
+        raise PayloadTooLargeError(
+            f"The image is {len(data)} bytes; the limit is {contract.MAX_IMAGE_BYTES} bytes."
+        )
+    return data
+
+
+def object_key_for(image_id: str) -> str:
+    # Server-made and id-first: no client text reaches S3 keys.
+    return f"images/{image_id}"
+
+
+def timestamp(now: datetime) -> str:
+    """Fixed-width UTC timestamp, so text order is time order in the by-user index."""
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_image_record(
+    request: UploadRequest, data: bytes, *, now: datetime, image_id: str | None = None
+) -> ImageRecord:
+    """The record of a new upload; raises for empty or non-image bytes."""
+    content_type = detect_content_type(data)
+    new_id = image_id or str(uuid.uuid4())
+    return ImageRecord(
+        image_id=new_id,
+        user_id=request.user_id,
+        image_name=request.image_name,
+        description=request.description,
+        tags=list(request.tags),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_at=timestamp(now),
+        object_key=object_key_for(new_id),
+    )
+
+
+def content_disposition(image_name: str, *, download: bool) -> str:
+    """RFC 6266 header: an ASCII fallback name plus RFC 5987 filename* for the exact name."""
+    disposition = "attachment" if download else "inline"
+    fallback = "".join(char if 0x20 <= ord(char) < 0x7F and char not in '"\\' else "_" for char in image_name)
+    header = f'{disposition}; filename="{fallback}"'
+    if fallback != image_name:
+        header += f"; filename*=UTF-8''{quote(image_name, safe='')}"
+    return header

@@ -1,0 +1,121 @@
+"""Request, response and stored-record models. openapi/api.yaml describes the same shapes;
+tests/unit/test_contract.py compares them field by field."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from image_service import contract
+
+UserId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=contract.MAX_USER_ID_CHARS, pattern=contract.USER_ID_PATTERN),
+]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_TAG_CHARS)]
+ImageName = Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_IMAGE_NAME_CHARS)]
+Description = Annotated[str, StringConstraints(max_length=contract.MAX_DESCRIPTION_CHARS)]
+
+
+def _reject_control_characters(value: str, allowed: str = "") -> str:
+    if any((ord(char) < 0x20 or ord(char) == 0x7F) and char not in allowed for char in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+class UploadRequest(BaseModel):
+    """Body of POST /v1/images: the image as base64 plus its descriptive metadata."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_id: UserId
+    image_name: ImageName
+    description: Description | None = None
+    tags: Annotated[list[Tag], Field(max_length=contract.MAX_TAGS)] = []
+    file: Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_IMAGE_BASE64_CHARS)]
+
+    @field_validator("image_name")
+    @classmethod
+    def _plain_file_name(cls, value: str) -> str:
+        _reject_control_characters(value)
+        if "/" in value or "\\" in value or value in (".", ".."):
+            raise ValueError("must be a file name, without directory parts")
+        return value
+
+    @field_validator("description")
+    @classmethod
+    def _printable_description(cls, value: str | None) -> str | None:
+        return None if value is None else _reject_control_characters(value, allowed="\n\r\t")
+
+    @field_validator("tags")
+    @classmethod
+    def _printable_tags(cls, value: list[str]) -> list[str]:
+        for tag in value:
+            _reject_control_characters(tag)
+        return value
+
+
+class ImageMetadata(BaseModel):
+    """What the API reports about a stored image."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    image_id: str
+    user_id: str
+    image_name: str
+    description: str | None = None
+    tags: list[str] = []
+    content_type: str
+    size: int
+    sha256: str
+    created_at: str = Field(description="UTC, ISO 8601 with microseconds; sorts as text")
+
+
+class ImageRecord(ImageMetadata):
+    """The DynamoDB item: the public metadata plus where the bytes live."""
+
+    object_key: str
+
+    def public(self) -> ImageMetadata:
+        return ImageMetadata.model_validate(self.model_dump(exclude={"object_key"}))
+
+    def to_item(self) -> dict[str, Any]:
+        # DynamoDB rejects empty sets and stores no None; omit what is absent.
+        return self.model_dump(exclude_none=True)
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> "ImageRecord":
+        return cls.model_validate({**item, "size": int(item["size"])})
+
+
+class ImageList(BaseModel):
+    """Body of GET /v1/images: one user's images, newest first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_id: str
+    count: int
+    images: list[ImageMetadata]
+
+
+class DeleteResult(BaseModel):
+    """Body of DELETE /v1/images/{image_id}."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    image_id: str
+    deleted: Literal[True] = True
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """Body of every 4xx/5xx the functions answer with."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    error: ErrorDetail

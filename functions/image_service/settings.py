@@ -1,0 +1,31 @@
+"""Runtime settings, read from the environment once per process."""
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Names of the resources a function works on; Terraform sets them on every function."""
+
+    images_bucket: str
+    images_table: str
+    images_by_user_index: str
+
+    @classmethod
+    def from_environ(cls) -> "Settings":
+        missing = [name for name in ("IMAGES_BUCKET", "IMAGES_TABLE") if not os.environ.get(name)]
+        if missing:
+            # A deployment error, not a client error: fail the cold start loudly.
+            raise RuntimeError(f"missing environment variables: {', '.join(missing)}")
+        return cls(
+            images_bucket=os.environ["IMAGES_BUCKET"],
+            images_table=os.environ["IMAGES_TABLE"],
+            images_by_user_index=os.environ.get("IMAGES_BY_USER_INDEX", "by_user"),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_environ()

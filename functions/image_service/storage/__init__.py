@@ -1,0 +1,1 @@
+"""S3 and DynamoDB access. AWS errors become domain errors here, once."""

@@ -1,0 +1,27 @@
+"""boto3 clients, created once per process on first use (never per request).
+
+The endpoint comes from the standard AWS_ENDPOINT_URL variable on emulators; nothing here
+knows about them."""
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+
+# Fail fast inside API Gateway's 29 s budget; the SDK's standard mode retries throttling.
+_CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
+
+
+@lru_cache(maxsize=1)
+def s3() -> "S3Client":
+    return boto3.client("s3", config=_CONFIG)
+
+
+@lru_cache(maxsize=1)
+def dynamodb() -> "DynamoDBClient":
+    return boto3.client("dynamodb", config=_CONFIG)

@@ -1,0 +1,91 @@
+"""Image metadata in DynamoDB: one item per image, a by-user index for listings."""
+
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from image_service.errors import DependencyUnavailableError, ImageNotFoundError
+from image_service.models import ImageRecord
+from image_service.storage import clients
+from image_service.storage.errors import dependency, error_code
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+_CATALOG = "metadata store"
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _to_dynamo(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(value) for key, value in item.items()}
+
+
+def _from_dynamo(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+class ImageCatalog:
+    def __init__(self, table: str, by_user_index: str, client: "DynamoDBClient | None" = None) -> None:
+        self._table = table
+        self._by_user_index = by_user_index
+        self._client = client or clients.dynamodb()
+
+    def put_new(self, record: ImageRecord) -> None:
+        """Store a new record; never overwrites an existing image id."""
+        with dependency(_CATALOG):
+            try:
+                self._client.put_item(
+                    TableName=self._table,
+                    Item=_to_dynamo(record.to_item()),
+                    ConditionExpression="attribute_not_exists(image_id)",
+                )
+            except ClientError as err:
+                if error_code(err) == "ConditionalCheckFailedException":
+                    raise DependencyUnavailableError("Image id collision; retry the upload.") from err
+                raise
+
+    def get(self, image_id: str) -> ImageRecord:
+        with dependency(_CATALOG):
+            response = self._client.get_item(
+                TableName=self._table, Key={"image_id": {"S": image_id}}, ConsistentRead=True
+            )
+        item = response.get("Item")
+        if item is None:
+            raise ImageNotFoundError("No image with this id.")
+        return ImageRecord.from_item(_from_dynamo(item))
+
+    def list_for_user(self, user_id: str) -> list[ImageRecord]:
+        """Every image of one user, newest first: a Query on the by-user index, never a Scan."""
+        records: list[ImageRecord] = []
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": self._by_user_index,
+            "KeyConditionExpression": "user_id = :user_id",
+            "ExpressionAttributeValues": {":user_id": {"S": user_id}},
+            "ScanIndexForward": False,
+        }
+        with dependency(_CATALOG):
+            while True:
+                response = self._client.query(**query)
+                records.extend(ImageRecord.from_item(_from_dynamo(item)) for item in response["Items"])
+                if "LastEvaluatedKey" not in response:
+                    return records
+                query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def delete(self, image_id: str) -> ImageRecord:
+        """Remove a record and return what it held; unknown ids are not found."""
+        with dependency(_CATALOG):
+            try:
+                response = self._client.delete_item(
+                    TableName=self._table,
+                    Key={"image_id": {"S": image_id}},
+                    ConditionExpression="attribute_exists(image_id)",
+                    ReturnValues="ALL_OLD",
+                )
+            except ClientError as err:
+                if error_code(err) == "ConditionalCheckFailedException":
+                    raise ImageNotFoundError("No image with this id.") from err
+                raise
+        return ImageRecord.from_item(_from_dynamo(response["Attributes"]))

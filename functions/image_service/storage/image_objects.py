@@ -1,0 +1,44 @@
+"""Image bytes in S3, one object per image."""
+
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+
+from image_service.errors import ImageNotFoundError
+from image_service.storage import clients
+from image_service.storage.errors import dependency, error_code
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+_STORE = "image store"
+
+
+class ImageObjects:
+    def __init__(self, bucket: str, client: "S3Client | None" = None) -> None:
+        self._bucket = bucket
+        self._client = client or clients.s3()
+
+    def put(self, key: str, data: bytes, *, content_type: str, sha256: str) -> None:
+        with dependency(_STORE):
+            self._client.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                Metadata={"sha256": sha256},
+            )
+
+    def get(self, key: str) -> bytes:
+        with dependency(_STORE):
+            try:
+                response = self._client.get_object(Bucket=self._bucket, Key=key)
+            except ClientError as err:
+                if error_code(err) in ("NoSuchKey", "404", "NotFound"):
+                    raise ImageNotFoundError("No image with this id.") from err
+                raise
+            return response["Body"].read()
+
+    def delete(self, key: str) -> None:
+        with dependency(_STORE):
+            self._client.delete_object(Bucket=self._bucket, Key=key)

@@ -1,0 +1,206 @@
+"""Every workflow of the project: `nox -l` lists them. Deploy-like sessions run only when named."""
+
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import nox
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from devtools import emulator_process, lambda_package, paths, stack, terraform  # noqa: E402
+from devtools.dependency_groups import requirements  # noqa: E402
+
+nox.needs_version = ">=2024.10"
+nox.options.default_venv_backend = "virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+PYTHON = "3.11"
+
+
+def install_groups(session: nox.Session, *groups: str) -> None:
+    """Install dependency groups into the session venv, skipping pip when nothing changed."""
+    wanted = requirements(*groups)
+    digest = hashlib.sha256(json.dumps(wanted).encode()).hexdigest()[:16]
+    stamp = Path(session.virtualenv.location) / f".groups-{digest}"
+    if stamp.exists():
+        return
+    session.install(*wanted)
+    stamp.touch()
+
+
+def session_python(session: nox.Session) -> str:
+    return str(Path(session.bin) / "python")
+
+
+def start_emulator(session: nox.Session) -> None:
+    """Use the emulator answering on the endpoint, or start the embedded one."""
+    if emulator_process.health() is not None:
+        session.log(f"emulator already answering on {emulator_process.endpoint()}; using it")
+        return
+    session.log("creating the emulator environment (first run only)")
+    python = emulator_process.ensure_venv(session_python(session))
+    started = time.monotonic()
+    try:
+        pid = emulator_process.start(python)
+    except RuntimeError as err:
+        session.error(f"{err}\n{emulator_process.log_tail()}")
+    session.log(
+        f"emulator (pid {pid}) healthy on {emulator_process.endpoint()} in {time.monotonic() - started:.1f} s; "
+        f"logs: {paths.EMULATOR_LOG}"
+    )
+
+
+def build_package(session: nox.Session) -> Path:
+    zip_path, rebuilt = lambda_package.build(session_python(session))
+    size = zip_path.stat().st_size / 1e6
+    session.log(f"{'built' if rebuilt else 'up to date'}: {zip_path} ({size:.2f} MB)")
+    return zip_path
+
+
+def tflocal(session: nox.Session, *args: str) -> None:
+    terraform.require_terraform()
+    session.run("tflocal", f"-chdir={paths.TERRAFORM}", *args, env=terraform.environment(), external=True)
+
+
+def apply_stack(session: nox.Session) -> None:
+    """`up` + `build` + tflocal init/apply: the one code path that deploys to the emulator."""
+    install_groups(session, "deploy")
+    start_emulator(session)
+    zip_path = build_package(session)
+    paths.TERRAFORM_BUILD.mkdir(parents=True, exist_ok=True)
+    if terraform.provider_mirror() is not None:
+        session.log(f"terraform providers from the mirror {terraform.provider_mirror()}")
+    tflocal(session, "init", "-input=false", "-upgrade=false")
+    tflocal(
+        session,
+        "apply",
+        "-input=false",
+        "-auto-approve",
+        f"-state={paths.EMULATOR_STATE}",
+        f"-var=function_package={zip_path}",
+        "-var=force_destroy_bucket=true",
+        *session.posargs,
+    )
+
+
+def deployed_stack(session: nox.Session) -> stack.Stack:
+    deployed = stack.load()
+    if deployed is None:
+        session.error("nothing is deployed on the emulator: run `nox -s deploy` first")
+    return deployed
+
+
+@nox.session(python=PYTHON)
+def build(session: nox.Session) -> None:
+    """Zip the functions and their dependencies for Lambda python3.11 x86_64 (only when sources change)."""
+    if "--force" in session.posargs:
+        lambda_package.build(session_python(session), force=True)
+    build_package(session)
+
+
+@nox.session(python=PYTHON, default=False)
+def up(session: nox.Session) -> None:
+    """Start the embedded emulator in the background (no-op when one answers on the endpoint)."""
+    start_emulator(session)
+
+
+@nox.session(python=False, default=False)
+def down(session: nox.Session) -> None:
+    """Stop the embedded emulator that `up` started (its in-memory resources go with it)."""
+    if emulator_process.stop():
+        session.log("emulator stopped")
+    else:
+        session.log("no emulator started by `up` is running")
+
+
+@nox.session(python=PYTHON, default=False)
+def deploy(session: nox.Session) -> None:
+    """Deploy the stack on the emulator (up + build + tflocal apply) and print its URL and key."""
+    started = time.monotonic()
+    apply_stack(session)
+    deployed = deployed_stack(session)
+    session.log(f"deployed in {time.monotonic() - started:.1f} s")
+    print(f"\nBASE_URL={deployed.base_url}\nAPI_KEY={deployed.api_key}\n")
+    print(f'Try:  curl -s -H "x-api-key: {deployed.api_key}" "{deployed.base_url}/v1/images?user_id=alice"')
+
+
+@nox.session(python=PYTHON, default=False)
+def destroy(session: nox.Session) -> None:
+    """Tear the emulator stack down (terraform destroy)."""
+    install_groups(session, "deploy")
+    if emulator_process.health() is None:
+        session.error(f"no emulator answers on {emulator_process.endpoint()}; nothing to destroy")
+    tflocal(session, "init", "-input=false")
+    tflocal(
+        session,
+        "destroy",
+        "-input=false",
+        "-auto-approve",
+        f"-state={paths.EMULATOR_STATE}",
+        f"-var=function_package={paths.LAMBDA_ZIP}",
+        *session.posargs,
+    )
+
+
+@nox.session(python=False, default=False)
+def info(session: nox.Session) -> None:
+    """API id, base URL and API key of the emulator stack (`-- --json` for scripts)."""
+    deployed = deployed_stack(session)
+    if "--json" in session.posargs:
+        print(json.dumps({"api_id": deployed.api_id, "base_url": deployed.base_url, "api_key": deployed.api_key}))
+        return
+    print(f"api_id    {deployed.api_id}\nbase_url  {deployed.base_url}\napi_key   {deployed.api_key}")
+    print(f"bucket    {deployed.bucket_name}\ntable     {deployed.table_name}")
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff, terraform fmt and validate, and OpenAPI validation."""
+    install_groups(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    terraform.require_terraform()
+    session.run("terraform", "fmt", "-check", "-recursive", str(paths.TERRAFORM), external=True)
+    env = terraform.environment()
+    env["TF_DATA_DIR"] = str(paths.TERRAFORM_BUILD / "validate-data")
+    session.run(
+        "terraform", f"-chdir={paths.TERRAFORM}", "init", "-backend=false", "-input=false", external=True, env=env
+    )
+    session.run("terraform", f"-chdir={paths.TERRAFORM}", "validate", external=True, env=env)
+    session.run("openapi-spec-validator", str(paths.OPENAPI))
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on functions/."""
+    install_groups(session, "typecheck")
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Unit tests, emulator compat tests, then end-to-end tests against a fresh deploy on the emulator."""
+    install_groups(session, "test", "deploy")
+    session.run("pytest", "tests/unit", "tests/emulator", "-m", "not e2e", *session.posargs)
+    apply_stack(session)
+    deployed = deployed_stack(session)
+    env = {
+        "IMAGE_SERVICE_BASE_URL": deployed.base_url,
+        "IMAGE_SERVICE_API_KEY": deployed.api_key,
+        "IMAGE_SERVICE_BUCKET": deployed.bucket_name,
+        "IMAGE_SERVICE_TABLE": deployed.table_name,
+        "IMAGE_SERVICE_API_ID": deployed.api_id,
+        **{k: v for k, v in terraform.environment().items() if k.startswith("AWS_")},
+    }
+    session.run("pytest", "-m", "e2e", *session.posargs, env=env)
+
+
+if os.environ.get("CI"):
+    # CI logs are read after the fact: no colour codes, full tracebacks.
+    nox.options.color = False

@@ -1,0 +1,96 @@
+data "aws_caller_identity" "current" {}
+
+locals {
+  package_path = coalesce(var.function_package, "${path.root}/../.build/lambda/image-service.zip")
+  # Bucket names are global: account and region make ours unique.
+  bucket_name = "${var.name_prefix}-images-${data.aws_caller_identity.current.account_id}-${var.region}"
+
+  images = "${module.bucket.bucket_arn}/images/*"
+  environment = {
+    IMAGES_BUCKET           = module.bucket.bucket_name
+    IMAGES_TABLE            = module.table.table_name
+    IMAGES_BY_USER_INDEX    = module.table.by_user_index_name
+    POWERTOOLS_SERVICE_NAME = var.name_prefix
+    POWERTOOLS_LOG_LEVEL    = "INFO"
+  }
+
+  # One function per operation; each may do exactly what its operation needs.
+  functions = {
+    upload_image = {
+      handler     = "image_service.handlers.upload_image.lambda_handler"
+      description = "POST /v1/images: store an image and its metadata"
+      statements = [
+        { sid = "WriteImages", actions = ["s3:PutObject", "s3:DeleteObject"], resources = [local.images] },
+        { sid = "AddMetadata", actions = ["dynamodb:PutItem"], resources = [module.table.table_arn] },
+      ]
+    }
+    list_images = {
+      handler     = "image_service.handlers.list_images.lambda_handler"
+      description = "GET /v1/images: list a user's images"
+      statements = [
+        { sid = "QueryByUser", actions = ["dynamodb:Query"], resources = [module.table.by_user_index_arn] },
+      ]
+    }
+    get_image = {
+      handler     = "image_service.handlers.get_image.lambda_handler"
+      description = "GET /v1/images/{image_id}: return an image"
+      statements = [
+        { sid = "ReadImages", actions = ["s3:GetObject"], resources = [local.images] },
+        { sid = "ReadMetadata", actions = ["dynamodb:GetItem"], resources = [module.table.table_arn] },
+      ]
+    }
+    delete_image = {
+      handler     = "image_service.handlers.delete_image.lambda_handler"
+      description = "DELETE /v1/images/{image_id}: delete an image"
+      statements = [
+        { sid = "DeleteImages", actions = ["s3:DeleteObject"], resources = [local.images] },
+        { sid = "DeleteMetadata", actions = ["dynamodb:DeleteItem"], resources = [module.table.table_arn] },
+      ]
+    }
+  }
+}
+
+module "bucket" {
+  source = "./modules/image_bucket"
+
+  bucket_name   = local.bucket_name
+  force_destroy = var.force_destroy_bucket
+}
+
+module "table" {
+  source = "./modules/image_table"
+
+  table_name = "${var.name_prefix}-images"
+}
+
+module "function" {
+  source   = "./modules/lambda_function"
+  for_each = local.functions
+
+  function_name     = "${var.name_prefix}-${replace(each.key, "_", "-")}"
+  description       = each.value.description
+  package_path      = local.package_path
+  handler           = each.value.handler
+  environment       = local.environment
+  memory_size       = var.lambda_memory_size
+  policy_statements = each.value.statements
+}
+
+module "api" {
+  source = "./modules/rest_api"
+
+  name         = var.name_prefix
+  description  = "Image storage API"
+  openapi_path = "${path.root}/../openapi/api.yaml"
+  stage_name   = var.stage_name
+  functions = {
+    for name, function in module.function : name => {
+      function_name = function.function_name
+      invoke_arn    = function.invoke_arn
+    }
+  }
+  api_keys             = var.api_keys
+  throttle_rate_limit  = var.throttle_rate_limit
+  throttle_burst_limit = var.throttle_burst_limit
+  quota_per_day        = var.quota_per_day
+}

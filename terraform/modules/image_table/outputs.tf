@@ -1,0 +1,19 @@
+output "table_name" {
+  description = "Name of the metadata table."
+  value       = aws_dynamodb_table.this.name
+}
+
+output "table_arn" {
+  description = "ARN of the metadata table (for IAM policies)."
+  value       = aws_dynamodb_table.this.arn
+}
+
+output "by_user_index_name" {
+  description = "Name of the by-user index."
+  value       = var.by_user_index_name
+}
+
+output "by_user_index_arn" {
+  description = "ARN of the by-user index (for IAM policies)."
+  value       = "${aws_dynamodb_table.this.arn}/index/${var.by_user_index_name}"
+}

@@ -1,0 +1,95 @@
+variable "function_name" {
+  type        = string
+  description = "Name of the Lambda function (also names its role and log group)."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,59}$", var.function_name))
+    error_message = "function_name must be 1-59 characters of letters, digits, '-' and '_' (the role name adds 5)."
+  }
+}
+
+variable "description" {
+  type        = string
+  description = "What the function does."
+  default     = ""
+}
+
+variable "package_path" {
+  type        = string
+  description = "Path of the deployment zip built by `nox -s build`."
+}
+
+variable "handler" {
+  type        = string
+  description = "Entry point, as module.function inside the zip."
+
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.handler))
+    error_message = "handler must look like package.module.function."
+  }
+}
+
+variable "environment" {
+  type        = map(string)
+  description = "Environment variables of the function."
+  default     = {}
+}
+
+variable "memory_size" {
+  type        = number
+  description = "Memory in MB (CPU scales with it)."
+  default     = 512
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "timeout" {
+  type        = number
+  description = "Timeout in seconds; under API Gateway's 29 s integration limit."
+  default     = 15
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout < 29
+    error_message = "timeout must be between 1 and 28 seconds (API Gateway gives up at 29 s)."
+  }
+}
+
+variable "reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrent executions; -1 leaves the function on the unreserved account pool."
+  default     = -1
+
+  validation {
+    condition     = var.reserved_concurrency >= -1
+    error_message = "reserved_concurrency must be -1 (unreserved) or a non-negative count."
+  }
+}
+
+variable "policy_statements" {
+  type = list(object({
+    sid       = string
+    actions   = list(string)
+    resources = list(string)
+  }))
+  description = "What the function may do beyond writing its logs: explicit actions on explicit ARNs."
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : !contains(s.resources, "*") && !contains(s.actions, "*")])
+    error_message = "policy_statements must name actions and resources; wildcards alone are not least privilege."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days to keep the function's logs."
+  default     = 14
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags applied to every resource of the module."
+  default     = {}
+}

@@ -1,0 +1,91 @@
+variable "name" {
+  type        = string
+  description = "Name of the REST API; prefixes the key and usage plan names."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
+    error_message = "name must be 1-64 characters of letters, digits, '-' and '_'."
+  }
+}
+
+variable "description" {
+  type        = string
+  description = "Description of the REST API."
+  default     = ""
+}
+
+variable "openapi_path" {
+  type        = string
+  description = "Path of the OpenAPI 3.0 document; rendered with templatefile() and imported as the API body."
+}
+
+variable "functions" {
+  type = map(object({
+    function_name = string
+    invoke_arn    = string
+  }))
+  description = "Lambda functions behind the API, by the name their `$${<name>_uri}` placeholder uses in the document."
+}
+
+variable "stage_name" {
+  type        = string
+  description = "Name of the stage serving the API."
+  default     = "api"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 characters of letters, digits, '-' and '_'."
+  }
+}
+
+variable "api_keys" {
+  type = map(object({
+    description = optional(string, "")
+    enabled     = optional(bool, true)
+  }))
+  description = "API keys to create, by name; API Gateway generates each value. Every key joins the usage plan."
+
+  validation {
+    condition     = length(var.api_keys) > 0
+    error_message = "at least one API key is needed: every route requires one."
+  }
+}
+
+variable "throttle_rate_limit" {
+  type        = number
+  description = "Steady-state requests per second allowed per key."
+  default     = 100
+
+  validation {
+    condition     = var.throttle_rate_limit > 0
+    error_message = "throttle_rate_limit must be positive."
+  }
+}
+
+variable "throttle_burst_limit" {
+  type        = number
+  description = "Burst of requests allowed per key."
+  default     = 200
+
+  validation {
+    condition     = var.throttle_burst_limit > 0
+    error_message = "throttle_burst_limit must be positive."
+  }
+}
+
+variable "quota_per_day" {
+  type        = number
+  description = "Requests per key per day; null for no quota."
+  default     = null
+
+  validation {
+    condition     = var.quota_per_day == null || try(var.quota_per_day > 0, false)
+    error_message = "quota_per_day must be null or positive."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags applied to every taggable resource of the module."
+  default     = {}
+}
