@@ -68,6 +68,10 @@ def tflocal(session: nox.Session, *args: str) -> None:
     session.run("tflocal", f"-chdir={paths.TERRAFORM}", *args, env=terraform.environment(), external=True)
 
 
+def init_emulator_backend(session: nox.Session) -> None:
+    tflocal(session, "init", "-input=false", "-reconfigure", f"-backend-config=path={paths.EMULATOR_STATE}")
+
+
 def apply_stack(session: nox.Session) -> None:
     """`up` + `build` + tflocal init/apply: the one code path that deploys to the emulator."""
     install_groups(session, "deploy")
@@ -76,13 +80,12 @@ def apply_stack(session: nox.Session) -> None:
     paths.TERRAFORM_BUILD.mkdir(parents=True, exist_ok=True)
     if terraform.provider_mirror() is not None:
         session.log(f"terraform providers from the mirror {terraform.provider_mirror()}")
-    tflocal(session, "init", "-input=false", "-upgrade=false")
+    init_emulator_backend(session)
     tflocal(
         session,
         "apply",
         "-input=false",
         "-auto-approve",
-        f"-state={paths.EMULATOR_STATE}",
         f"-var=function_package={zip_path}",
         "-var=force_destroy_bucket=true",
         *session.posargs,
@@ -136,13 +139,12 @@ def destroy(session: nox.Session) -> None:
     install_groups(session, "deploy")
     if emulator_process.health() is None:
         session.error(f"no emulator answers on {emulator_process.endpoint()}; nothing to destroy")
-    tflocal(session, "init", "-input=false")
+    init_emulator_backend(session)
     tflocal(
         session,
         "destroy",
         "-input=false",
         "-auto-approve",
-        f"-state={paths.EMULATOR_STATE}",
         f"-var=function_package={paths.LAMBDA_ZIP}",
         *session.posargs,
     )

@@ -75,10 +75,10 @@ def require_terraform() -> str:
 
 def outputs() -> dict[str, object]:
     """Outputs of the emulator deployment (sensitive ones included), or {} when nothing is deployed."""
-    if not paths.EMULATOR_STATE.exists():
+    if not paths.EMULATOR_STATE.exists() or not (paths.TERRAFORM_BUILD / "emulator-data").exists():
         return {}
     result = subprocess.run(
-        [require_terraform(), f"-chdir={paths.TERRAFORM}", "output", "-json", f"-state={paths.EMULATOR_STATE}"],
+        [require_terraform(), f"-chdir={paths.TERRAFORM}", "output", "-json"],
         env={**os.environ, **environment()},
         capture_output=True,
         text=True,

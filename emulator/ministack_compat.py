@@ -3,7 +3,8 @@
 MiniStack has no PutRestApi (PUT /restapis/{id}), which Terraform's aws_api_gateway_rest_api
 calls to import an OpenAPI ``body``. This module adds exactly that operation, with the
 ``overwrite`` and ``merge`` modes AWS documents, built from MiniStack's own control-plane
-primitives so that the imported API behaves like one built call by call.
+primitives so that the imported API behaves like one built call by call. It also makes
+CreateApiKey treat an empty ``value`` as absent (AWS then generates the key; MiniStack refused it).
 
 It reaches into MiniStack's private module state, so it is pinned to one tested version:
 ``check_internals()`` fails loudly (and tests/emulator/ runs it) when anything it uses moves.
@@ -92,10 +93,28 @@ def install() -> None:
         parts = [part for part in path.strip("/").split("/") if part]
         if method == "PUT" and len(parts) == 2 and parts[0] == "restapis":
             return put_rest_api(parts[1], body, query_params)
+        if method == "POST" and parts == ["apikeys"]:
+            body = _without_empty_api_key_value(body)
         return await original(method, path, headers, body, query_params)
 
     handle_request._image_service_compat = True  # type: ignore[attr-defined]
     v1.handle_request = handle_request
+
+
+# ---- CreateApiKey ----
+
+
+def _without_empty_api_key_value(body: bytes) -> bytes:
+    """CreateApiKey with value "" (what Terraform sends when no value is set) means "generate one"
+    on AWS; MiniStack refuses it as too short. Drop the empty value so MiniStack generates it."""
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return body
+    if isinstance(data, dict) and data.get("value") == "":
+        del data["value"]
+        return json.dumps(data).encode()
+    return body
 
 
 # ---- PutRestApi ----

@@ -8,7 +8,13 @@ provider "aws" {
   }
 }
 
-# Remote state for a shared AWS deployment (uncomment, create the bucket and table first):
+# State: local by default (terraform.tfstate here; `nox -s deploy` passes
+# -backend-config=path=.build/terraform/emulator.tfstate so the emulator stack never mixes
+# with an AWS one). For a shared AWS deployment, replace the local backend with S3 + locking:
+terraform {
+  backend "local" {}
+}
+
 # terraform {
 #   backend "s3" {
 #     bucket         = "my-terraform-state"
