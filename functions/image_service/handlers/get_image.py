@@ -1,5 +1,6 @@
 """GET /v1/images/{image_id}: the image bytes, inline or as a download, optionally with metadata."""
 
+import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -27,7 +28,8 @@ def get_image(image_id: str) -> Any:
         "Content-Length": str(len(data)),
     }
     if with_metadata:
-        headers[contract.METADATA_HEADER] = record.public().model_dump_json()
+        # ASCII-only JSON: header values must not carry raw UTF-8 or control characters.
+        headers[contract.METADATA_HEADER] = json.dumps(record.public().model_dump(), separators=(",", ":"))
     # bytes bodies are sent base64-encoded; the gateway decodes them (binary media types).
     return Response(status_code=200, content_type=record.content_type, body=data, headers=headers)
 

@@ -1,0 +1,90 @@
+"""End-to-end fixtures: real HTTP through API Gateway on the deployed stack (see `nox -s tests`).
+
+The stack comes from the environment the tests session sets from `terraform output`; direct
+S3/DynamoDB reads are used only to check what the API stored."""
+
+import io
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from PIL import Image
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run the end-to-end tests with `nox -s tests` (it deploys the stack)")
+    return value
+
+
+@dataclass
+class Api:
+    base_url: str
+    api_key: str
+    http: requests.Session = field(default_factory=requests.Session)
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def request(self, method: str, path: str, *, key: str | None = "default", **kwargs: Any) -> requests.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        if key == "default":
+            headers["x-api-key"] = self.api_key
+        elif key is not None:
+            headers["x-api-key"] = key
+        return self.http.request(method, self.url(path), headers=headers, timeout=60, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def api() -> Api:
+    return Api(_required("IMAGE_SERVICE_BASE_URL"), _required("IMAGE_SERVICE_API_KEY"))
+
+
+@dataclass
+class Storage:
+    """Read-only view of the bucket and table, to prove what the API did (or did not) store."""
+
+    bucket: str
+    table: str
+
+    def object_count(self) -> int:
+        pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        return sum(page.get("KeyCount", 0) for page in pages)
+
+    def item_count(self) -> int:
+        return int(boto3.client("dynamodb").scan(TableName=self.table, Select="COUNT")["Count"])
+
+    def object_bytes(self, image_id: str) -> bytes:
+        return boto3.client("s3").get_object(Bucket=self.bucket, Key=f"images/{image_id}")["Body"].read()
+
+
+@pytest.fixture(scope="session")
+def storage() -> Storage:
+    return Storage(_required("IMAGE_SERVICE_BUCKET"), _required("IMAGE_SERVICE_TABLE"))
+
+
+@pytest.fixture
+def user_id(api: Api) -> Iterator[str]:
+    """A fresh user per test; whatever the test uploaded is deleted afterwards."""
+    user = f"e2e-{uuid.uuid4().hex[:12]}"
+    yield user
+    listing = api.request("GET", "/v1/images", params={"user_id": user})
+    for image in listing.json().get("images", []) if listing.ok else []:
+        api.request("DELETE", f"/v1/images/{image['image_id']}")
+
+
+def photo(fmt: str, size: tuple[int, int] = (800, 600)) -> bytes:
+    """A photo-like picture (fractal detail, colour gradients) encoded by Pillow's real encoders."""
+    detail = Image.effect_mandelbrot(size, (-2.0, -1.25, 0.75, 1.25), 64)
+    gradient = Image.linear_gradient("L").resize(size)
+    noise = Image.effect_noise(size, 40)
+    picture = Image.merge("RGB", (detail, gradient, noise))
+    out = io.BytesIO()
+    picture.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+    return out.getvalue()

@@ -1,0 +1,172 @@
+"""The API end to end: HTTP -> API Gateway (imported OpenAPI body) -> Lambda -> S3 + DynamoDB."""
+
+import base64
+import hashlib
+import json
+
+import pytest
+
+from tests.e2e.conftest import Api, Storage, photo
+from tests.fixtures.images import GIF, JPEG, WEBP, png
+
+
+def upload(api: Api, user_id: str, data: bytes, name: str, **fields: object) -> dict[str, object]:
+    body = {"user_id": user_id, "image_name": name, "file": base64.b64encode(data).decode(), **fields}
+    response = api.request("POST", "/v1/images", json=body)
+    assert response.status_code == 201, response.text
+    created: dict[str, object] = response.json()
+    return created
+
+
+def test_full_lifecycle(api: Api, storage: Storage, user_id: str) -> None:
+    # Given a JPEG photo uploaded with metadata
+    data = photo("JPEG")
+    created = upload(api, user_id, data, "sunset.jpg", description="Evening", tags=["sky", "red"])
+    image_id = str(created["image_id"])
+    assert created["content_type"] == "image/jpeg"
+    assert created["size"] == len(data)
+    assert created["sha256"] == hashlib.sha256(data).hexdigest()
+    assert storage.object_bytes(image_id) == data
+
+    # When listing, then it is there
+    listing = api.request("GET", "/v1/images", params={"user_id": user_id}).json()
+    assert listing["count"] == 1
+    assert listing["images"][0] == created
+
+    # Inline by default, byte for byte
+    inline = api.request("GET", f"/v1/images/{image_id}")
+    assert inline.status_code == 200
+    assert inline.content == data
+    assert inline.headers["Content-Type"] == "image/jpeg"
+    assert inline.headers["Content-Disposition"] == 'inline; filename="sunset.jpg"'
+    assert inline.headers["X-Content-Type-Options"] == "nosniff"
+    assert "X-Image-Metadata" not in inline.headers
+
+    # As a download
+    download = api.request("GET", f"/v1/images/{image_id}", params={"download": "true"})
+    assert download.content == data
+    assert download.headers["Content-Disposition"] == 'attachment; filename="sunset.jpg"'
+
+    # With metadata
+    with_metadata = api.request("GET", f"/v1/images/{image_id}", params={"metadata": "true"})
+    assert with_metadata.content == data
+    assert json.loads(with_metadata.headers["X-Image-Metadata"]) == created
+
+    # Delete, then it is gone everywhere
+    deleted = api.request("DELETE", f"/v1/images/{image_id}")
+    assert deleted.status_code == 200
+    assert deleted.json() == {"image_id": image_id, "deleted": True}
+    gone = api.request("GET", f"/v1/images/{image_id}")
+    assert gone.status_code == 404
+    assert gone.json()["error"]["code"] == "image_not_found"
+    assert api.request("GET", "/v1/images", params={"user_id": user_id}).json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (photo("JPEG", (1600, 1200)), "image/jpeg"),
+        (photo("PNG", (640, 480)), "image/png"),
+        (GIF, "image/gif"),
+        (WEBP, "image/webp"),
+    ],
+    ids=["jpeg-photo", "png-photo", "gif", "webp"],
+)
+def test_bytes_round_trip_exactly(api: Api, user_id: str, data: bytes, content_type: str) -> None:
+    created = upload(api, user_id, data, f"picture.{content_type.split('/')[1]}")
+    fetched = api.request("GET", f"/v1/images/{created['image_id']}", headers={"Accept": content_type})
+    assert fetched.status_code == 200
+    assert fetched.headers["Content-Type"] == content_type
+    assert hashlib.sha256(fetched.content).hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def test_an_image_near_the_size_limit_round_trips(api: Api, user_id: str) -> None:
+    data = png(1) + b"\0" * (4 * 1024 * 1024 - len(png(1)) - 16)  # a PNG header, 4 MiB in total
+    created = upload(api, user_id, data, "big.png")
+    fetched = api.request("GET", f"/v1/images/{created['image_id']}")
+    assert fetched.content == data
+
+
+def test_list_is_per_user_and_newest_first(api: Api, user_id: str) -> None:
+    first = upload(api, user_id, png(), "first.png")
+    second = upload(api, user_id, JPEG, "second.jpg")
+    other_user = f"{user_id}-other"
+    other = upload(api, other_user, GIF, "other.gif")
+    try:
+        listing = api.request("GET", "/v1/images", params={"user_id": user_id}).json()
+        assert [image["image_id"] for image in listing["images"]] == [second["image_id"], first["image_id"]]
+    finally:
+        api.request("DELETE", f"/v1/images/{other['image_id']}")
+
+
+@pytest.mark.parametrize("key", [None, "wrong-key-wrong-key-wrong-key"], ids=["missing", "wrong"])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/images?user_id=alice"),
+        ("POST", "/v1/images"),
+        ("GET", "/v1/images/11111111-2222-4333-8444-555555555555"),
+        ("DELETE", "/v1/images/11111111-2222-4333-8444-555555555555"),
+    ],
+)
+def test_every_route_needs_a_valid_api_key(api: Api, storage: Storage, key: str | None, method: str, path: str) -> None:
+    before = storage.object_count(), storage.item_count()
+    body = {"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()}
+    response = api.request(method, path, key=key, json=body if method == "POST" else None)
+    assert response.status_code == 403
+    assert "error" in response.json()
+    assert (storage.object_count(), storage.item_count()) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b"{not json", 400, "malformed_json"),
+        (b'{"user_id": "alice"}', 422, "validation_error"),
+        (b'{"user_id": "alice", "image_name": "a.png", "file": "%%%not-base64%%%"}', 400, "invalid_base64"),
+        (
+            json.dumps({"user_id": "alice", "image_name": "x.png", "file": base64.b64encode(b"<html>hi</html>").decode()}),
+            415,
+            "unsupported_media_type",
+        ),
+        (json.dumps({"user_id": "alice", "image_name": "a.png", "file": "AAAA", "size": 1}), 422, "validation_error"),
+        (
+            json.dumps({"user_id": "alice", "image_name": "../../etc/passwd", "file": base64.b64encode(JPEG).decode()}),
+            422,
+            "validation_error",
+        ),
+    ],
+    ids=["malformed-json", "missing-fields", "invalid-base64", "not-an-image", "unknown-field", "path-in-name"],
+)
+def test_bad_input_gets_its_4xx_and_stores_nothing(
+    api: Api, storage: Storage, body: bytes | str, status: int, code: str
+) -> None:
+    before = storage.object_count(), storage.item_count()
+    response = api.request("POST", "/v1/images", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+    assert (storage.object_count(), storage.item_count()) == before
+
+
+def test_oversized_image_is_413(api: Api, storage: Storage) -> None:
+    before = storage.object_count(), storage.item_count()
+    data = b"\xff\xd8\xff" + b"\0" * (4 * 1024 * 1024)
+    body = {"user_id": "alice", "image_name": "huge.jpg", "file": base64.b64encode(data[:-2]).decode()}
+    response = api.request("POST", "/v1/images", json=body)
+    assert response.status_code == 413
+    assert "4194304" in response.json()["error"]["message"]
+    assert (storage.object_count(), storage.item_count()) == before
+
+
+@pytest.mark.parametrize("image_id", ["11111111-2222-4333-8444-555555555555", "not-a-uuid"])
+def test_unknown_ids_are_404_for_get_and_delete(api: Api, image_id: str) -> None:
+    for method in ("GET", "DELETE"):
+        response = api.request(method, f"/v1/images/{image_id}")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "image_not_found"
+
+
+def test_list_without_user_id_is_400(api: Api) -> None:
+    response = api.request("GET", "/v1/images")
+    assert response.status_code == 400
+    assert "error" in response.json()

@@ -1,0 +1,206 @@
+"""The emulator compatibility layer against the pinned MiniStack, in-process (no server).
+
+If MiniStack is upgraded or its internals move, these fail first and say what moved."""
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from emulator import ministack_compat
+
+pytestmark = pytest.mark.emulator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def v1() -> Iterator[Any]:
+    from ministack.services import apigateway_v1
+
+    ministack_compat.install()
+    apigateway_v1.reset()
+    yield apigateway_v1
+    apigateway_v1.reset()
+
+
+def call(v1: Any, method: str, path: str, body: Any = None, query: dict[str, list[str]] | None = None) -> Any:
+    raw = body if isinstance(body, bytes) else json.dumps(body or {}).encode()
+    status, _headers, payload = asyncio.run(v1.handle_request(method, path, {}, raw, query or {}))
+    return status, json.loads(payload) if payload else None
+
+
+def new_api(v1: Any) -> str:
+    status, api = call(v1, "POST", "/restapis", {"name": "compat-test"})
+    assert status == 201
+    return str(api["id"])
+
+
+def spec_body(uri: str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations") -> bytes:
+    text = (ROOT / "openapi" / "api.yaml").read_text()
+    for name in ("upload_image", "list_images", "get_image", "delete_image"):
+        text = text.replace("${" + name + "_uri}", uri.replace("/f/", f"/{name}/"))
+    return text.encode()
+
+
+def methods_by_path(v1: Any, api_id: str) -> dict[str, set[str]]:
+    return {res["path"]: set(res["resourceMethods"]) for res in v1._resources[api_id].values()}
+
+
+def test_pinned_version_is_installed_with_every_internal_the_layer_uses() -> None:
+    ministack_compat.check_internals()
+
+
+def test_a_moved_internal_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ministack.services import apigateway_v1
+
+    monkeypatch.delattr(apigateway_v1, "_put_integration")
+    with pytest.raises(ministack_compat.CompatError, match="_put_integration"):
+        ministack_compat.check_internals()
+
+
+def test_another_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ministack_compat.importlib.metadata, "version", lambda _name: "9.9.9")
+    with pytest.raises(ministack_compat.CompatError, match="9.9.9"):
+        ministack_compat.check_internals()
+
+
+def test_overwrite_imports_the_project_spec(v1: Any) -> None:
+    api_id = new_api(v1)
+
+    status, api = call(v1, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})
+
+    assert status == 200
+    assert api["id"] == api_id
+    assert api["binaryMediaTypes"] == ["*/*"]
+    assert api["apiKeySource"] == "HEADER"
+    assert methods_by_path(v1, api_id) == {
+        "/": set(),
+        "/v1": set(),
+        "/v1/images": {"GET", "POST"},
+        "/v1/images/{image_id}": {"GET", "DELETE"},
+    }
+    images = next(r for r in v1._resources[api_id].values() if r["path"] == "/v1/images")
+    post = images["resourceMethods"]["POST"]
+    assert post["apiKeyRequired"] is True
+    assert post["operationName"] == "uploadImage"
+    assert post["requestModels"] == {"application/json": "UploadRequest"}
+    assert set(post["methodResponses"]) >= {"201", "400", "413", "415", "422"}
+    integration = post["methodIntegration"]
+    assert integration["type"] == "AWS_PROXY"
+    assert integration["httpMethod"] == "POST"
+    assert "/functions/upload_image/" in integration["uri"]
+    get = images["resourceMethods"]["GET"]
+    assert get["requestParameters"] == {"method.request.querystring.user_id": True}
+    assert set(v1._models[api_id]) >= {"UploadRequest", "ImageMetadata", "ErrorResponse"}
+    model = json.loads(v1._models[api_id]["UploadRequest"]["schema"])
+    assert model["properties"]["user_id"]["$ref"].endswith(f"/restapis/{api_id}/models/UserId")
+    assert v1._gateway_responses[api_id]["DEFAULT_4XX"]["responseTemplates"]["application/json"].startswith(
+        '{"error"'
+    )
+
+
+def test_json_bodies_import_like_yaml(v1: Any) -> None:
+    api_id = new_api(v1)
+    as_json = json.dumps(yaml.safe_load(spec_body())).encode()
+    status, _ = call(v1, "PUT", f"/restapis/{api_id}", as_json, {"mode": ["overwrite"]})
+    assert status == 200
+    assert methods_by_path(v1, api_id)["/v1/images"] == {"GET", "POST"}
+
+
+def test_overwrite_replaces_what_the_new_document_lacks(v1: Any) -> None:
+    api_id = new_api(v1)
+    call(v1, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})
+    smaller = yaml.safe_load(spec_body())
+    del smaller["paths"]["/v1/images/{image_id}"]
+    smaller["paths"]["/v1/health"] = {"get": {"responses": {"200": {"description": "ok"}}}}
+
+    status, _ = call(v1, "PUT", f"/restapis/{api_id}", json.dumps(smaller).encode(), {"mode": ["overwrite"]})
+
+    assert status == 200
+    paths = methods_by_path(v1, api_id)
+    assert "/v1/images/{image_id}" not in paths
+    assert paths["/v1/health"] == {"GET"}
+    assert paths["/v1/images"] == {"GET", "POST"}
+
+
+def test_merge_keeps_what_the_new_document_lacks(v1: Any) -> None:
+    api_id = new_api(v1)
+    call(v1, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})
+    extra = {
+        "openapi": "3.0.3",
+        "info": {"title": "compat-test", "version": "2"},
+        "paths": {"/v1/health": {"get": {"responses": {"200": {"description": "ok"}}}}},
+    }
+
+    status, _ = call(v1, "PUT", f"/restapis/{api_id}", json.dumps(extra).encode(), {"mode": ["merge"]})
+
+    assert status == 200
+    paths = methods_by_path(v1, api_id)
+    assert paths["/v1/health"] == {"GET"}
+    assert paths["/v1/images/{image_id}"] == {"GET", "DELETE"}
+    assert v1._rest_apis[api_id]["binaryMediaTypes"] == ["*/*"]  # not in the merged document: kept
+
+
+def test_merge_is_the_default_mode_as_on_aws(v1: Any) -> None:
+    api_id = new_api(v1)
+    call(v1, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})
+    extra = {"openapi": "3.0.3", "info": {"title": "t"}, "paths": {"/x": {"get": {"responses": {}}}}}
+    call(v1, "PUT", f"/restapis/{api_id}", json.dumps(extra).encode())
+    assert "/v1/images" in methods_by_path(v1, api_id)
+
+
+@pytest.mark.parametrize(
+    ("body", "query", "status"),
+    [
+        (b"{not: [valid", {"mode": ["overwrite"]}, 400),
+        (b'{"info": {}}', {"mode": ["overwrite"]}, 400),
+        (b'{"openapi": "3.0.3"}', {"mode": ["overwrite"]}, 400),
+        (b'{"openapi": "3.0.3", "paths": {}}', {"mode": ["replace"]}, 400),
+        (b'{"openapi": "3.0.3", "paths": {}}', {"basepath": ["prepend"]}, 400),
+    ],
+)
+def test_bad_imports_are_refused_and_change_nothing(v1: Any, body: bytes, query: Any, status: int) -> None:
+    api_id = new_api(v1)
+    call(v1, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})
+    before = methods_by_path(v1, api_id)
+
+    got, error = call(v1, "PUT", f"/restapis/{api_id}", body, query)
+
+    assert got == status
+    assert error  # an error document, not an empty body
+    assert methods_by_path(v1, api_id) == before
+
+
+def test_unknown_api_is_404(v1: Any) -> None:
+    status, _ = call(v1, "PUT", "/restapis/nope", spec_body(), {"mode": ["overwrite"]})
+    assert status == 404
+
+
+def test_other_requests_reach_ministack_unchanged(v1: Any) -> None:
+    api_id = new_api(v1)
+    status, api = call(v1, "GET", f"/restapis/{api_id}")
+    assert status == 200
+    assert api["name"] == "compat-test"
+
+
+def test_empty_api_key_value_is_generated_as_on_aws(v1: Any) -> None:
+    status, key = call(v1, "POST", "/apikeys", {"name": "k", "value": "", "enabled": True})
+    assert status == 201
+    assert len(key["value"]) >= 20
+
+
+def test_explicit_api_key_values_are_kept(v1: Any) -> None:
+    status, key = call(v1, "POST", "/apikeys", {"name": "k", "value": "x" * 24})
+    assert status == 201
+    assert key["value"] == "x" * 24
+
+
+def test_install_is_idempotent(v1: Any) -> None:
+    wrapped = v1.handle_request
+    ministack_compat.install()
+    assert v1.handle_request is wrapped

@@ -1,0 +1,130 @@
+"""openapi/api.yaml is the contract: these tests fail when the spec, the code and the Terraform disagree."""
+
+import importlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+from pydantic import BaseModel
+
+from image_service import contract
+from image_service.models import DeleteResult, ErrorDetail, ErrorResponse, ImageList, ImageMetadata, UploadRequest
+from tests.unit.conftest import api_event, invoke, json_body
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_TEXT = (ROOT / "openapi" / "api.yaml").read_text()
+SPEC: dict[str, Any] = yaml.safe_load(SPEC_TEXT)
+SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
+TERRAFORM_MAIN = (ROOT / "terraform" / "main.tf").read_text()
+PLACEHOLDER = re.compile(r"\$\{(\w+)_uri\}")
+
+
+def operations() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, item in SPEC["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+
+
+def test_spec_is_valid_openapi_3_0() -> None:
+    assert SPEC["openapi"].startswith("3.0.")  # API Gateway rejects 3.1
+    validate(SPEC)
+
+
+def test_every_operation_needs_the_api_key() -> None:
+    assert SPEC["components"]["securitySchemes"]["api_key"] == {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    assert SPEC["security"] == [{"api_key": []}]
+    for _path, _method, operation in operations():
+        assert operation.get("security", SPEC["security"]) == [{"api_key": []}]
+
+
+@pytest.mark.parametrize(
+    ("schema_name", "model"),
+    [
+        ("UploadRequest", UploadRequest),
+        ("ImageMetadata", ImageMetadata),
+        ("ImageList", ImageList),
+        ("DeleteResult", DeleteResult),
+        ("ErrorResponse", ErrorResponse),
+        ("ErrorDetail", ErrorDetail),
+    ],
+)
+def test_schema_fields_match_the_model(schema_name: str, model: type[BaseModel]) -> None:
+    schema = SCHEMAS[schema_name]
+    assert set(schema["properties"]) == set(model.model_fields)
+    assert schema["additionalProperties"] is False
+    if model is UploadRequest:
+        required = {name for name, field in model.model_fields.items() if field.is_required()}
+    else:
+        required = set(model.model_fields)  # responses always carry every field (null when absent)
+    assert set(schema["required"]) == required
+
+
+def test_upload_limits_are_the_contract_values() -> None:
+    upload = SCHEMAS["UploadRequest"]["properties"]
+    user_id = SCHEMAS["UserId"]
+    assert user_id["maxLength"] == contract.MAX_USER_ID_CHARS
+    assert user_id["pattern"] == contract.USER_ID_PATTERN
+    assert upload["image_name"]["maxLength"] == contract.MAX_IMAGE_NAME_CHARS
+    assert upload["description"]["maxLength"] == contract.MAX_DESCRIPTION_CHARS
+    assert upload["tags"]["maxItems"] == contract.MAX_TAGS
+    assert upload["tags"]["items"]["maxLength"] == contract.MAX_TAG_CHARS
+    assert upload["file"]["maxLength"] == contract.MAX_IMAGE_BASE64_CHARS
+    assert str(contract.MAX_IMAGE_BYTES) in upload["file"]["description"]
+
+
+def test_metadata_schema_matches_the_contract() -> None:
+    metadata = SCHEMAS["ImageMetadata"]["properties"]
+    assert tuple(metadata["content_type"]["enum"]) == contract.ALLOWED_CONTENT_TYPES
+    assert metadata["size"]["maximum"] == contract.MAX_IMAGE_BYTES
+    image_id = SPEC["components"]["parameters"]["ImageId"]["schema"]
+    assert image_id["pattern"] == contract.IMAGE_ID_PATTERN
+
+
+def test_get_image_declares_the_metadata_header_and_every_allowed_type() -> None:
+    ok = SPEC["paths"]["/v1/images/{image_id}"]["get"]["responses"]["200"]
+    assert contract.METADATA_HEADER in ok["headers"]
+    assert tuple(ok["content"]) == contract.ALLOWED_CONTENT_TYPES
+
+
+def test_binary_media_types_let_images_through_for_any_accept_header() -> None:
+    assert SPEC["x-amazon-apigateway-binary-media-types"] == ["*/*"]
+
+
+@pytest.mark.usefixtures("aws")
+def test_each_operation_integrates_one_function_that_serves_it() -> None:
+    placeholders = []
+    for path, method, operation in operations():
+        integration = operation["x-amazon-apigateway-integration"]
+        assert integration["type"] == "aws_proxy"
+        assert integration["httpMethod"] == "POST"
+        match = PLACEHOLDER.fullmatch(integration["uri"])
+        assert match, integration["uri"]
+        function = match.group(1)
+        placeholders.append(function)
+        # Terraform deploys that function with that handler module...
+        assert f'handler     = "image_service.handlers.{function}.lambda_handler"' in TERRAFORM_MAIN
+        # ...and the handler's resolver serves this method and path.
+        module = importlib.import_module(f"image_service.handlers.{function}")
+        concrete = path.replace("{image_id}", "11111111-2222-4333-8444-555555555555")
+        response = invoke(module.lambda_handler, api_event(method.upper(), concrete, resource=path))
+        assert json_body(response).get("error", {}).get("code") != "route_not_found", (method, path)
+    assert len(placeholders) == len(set(placeholders)), "one function per operation"
+    assert set(PLACEHOLDER.findall(SPEC_TEXT)) == set(placeholders)
+    handler_modules = {p.stem for p in (ROOT / "functions/image_service/handlers").glob("*.py")} - {"__init__"}
+    assert handler_modules == set(placeholders)
+
+
+def test_documented_error_statuses_cover_what_handlers_raise() -> None:
+    upload_statuses = set(SPEC["paths"]["/v1/images"]["post"]["responses"])
+    assert {"201", "400", "403", "413", "415", "422", "503"} <= upload_statuses
+    for _path, _method, operation in operations():
+        error = operation["responses"].get("400") or operation["responses"]["404"]
+        ref = error["$ref"].rsplit("/", 1)[-1]
+        schema = SPEC["components"]["responses"][ref]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorResponse"}

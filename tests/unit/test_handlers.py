@@ -1,0 +1,273 @@
+"""Every handler path, through the Lambda entry points, against moto."""
+
+import base64
+import json
+from typing import Any
+from unittest import mock
+
+import boto3
+import pytest
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+
+from image_service import contract
+from image_service.handlers import delete_image, get_image, list_images, upload_image
+from tests.fixtures.images import GIF, JPEG, WEBP, png
+from tests.unit.conftest import BUCKET, api_event, headers_of, invoke, json_body, stored_items, stored_objects
+
+pytestmark = pytest.mark.usefixtures("aws")
+
+
+def upload(body: Any, *, raw: bool = False) -> dict[str, Any]:
+    payload = body if raw else json.dumps(body)
+    event = api_event("POST", "/v1/images", resource="/v1/images", body=payload)
+    return invoke(upload_image.lambda_handler, event)
+
+
+def upload_ok(data: bytes = JPEG, **fields: Any) -> dict[str, Any]:
+    body = {"user_id": "alice", "image_name": "photo.jpg", "file": base64.b64encode(data).decode(), **fields}
+    response = upload(body)
+    assert response["statusCode"] == 201, response["body"]
+    return json_body(response)
+
+
+def get(image_id: str, **query: str) -> dict[str, Any]:
+    event = api_event(
+        "GET",
+        f"/v1/images/{image_id}",
+        resource="/v1/images/{image_id}",
+        query=query or None,
+        path_parameters={"image_id": image_id},
+    )
+    return invoke(get_image.lambda_handler, event)
+
+
+def delete(image_id: str) -> dict[str, Any]:
+    event = api_event(
+        "DELETE", f"/v1/images/{image_id}", resource="/v1/images/{image_id}", path_parameters={"image_id": image_id}
+    )
+    return invoke(delete_image.lambda_handler, event)
+
+
+def list_for(query: dict[str, str] | None) -> dict[str, Any]:
+    return invoke(list_images.lambda_handler, api_event("GET", "/v1/images", resource="/v1/images", query=query))
+
+
+def assert_error(response: dict[str, Any], status: int, code: str) -> None:
+    assert response["statusCode"] == status, response["body"]
+    assert headers_of(response)["Content-Type"] == "application/json"
+    assert headers_of(response)["X-Content-Type-Options"] == "nosniff"
+    assert json_body(response)["error"]["code"] == code
+    assert BUCKET not in response["body"]
+
+
+# ---- upload ----
+
+
+@pytest.mark.parametrize(("data", "content_type"), [(JPEG, "image/jpeg"), (png(), "image/png"), (GIF, "image/gif")])
+def test_upload_stores_bytes_and_metadata(data: bytes, content_type: str) -> None:
+    created = upload_ok(data, description="a test", tags=["x", "y"])
+
+    assert created["content_type"] == content_type
+    assert created["size"] == len(data)
+    assert created["tags"] == ["x", "y"]
+    assert "object_key" not in created
+    assert stored_objects() == [f"images/{created['image_id']}"]
+    stored = boto3.client("s3").get_object(Bucket=BUCKET, Key=f"images/{created['image_id']}")
+    assert stored["Body"].read() == data
+    assert stored["ContentType"] == content_type
+    assert len(stored_items()) == 1
+
+
+def test_upload_answers_201_with_location() -> None:
+    body = {"user_id": "alice", "image_name": "a.webp", "file": base64.b64encode(WEBP).decode()}
+    response = upload(body)
+    assert response["statusCode"] == 201
+    assert headers_of(response)["Location"] == f"/v1/images/{json_body(response)['image_id']}"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ("{not json", 400, "malformed_json"),
+        ("", 400, "malformed_json"),
+        ("\xff\xfe", 400, "malformed_json"),
+        ('["a list"]', 422, "validation_error"),
+        ('{"user_id": "alice"}', 422, "validation_error"),
+        ('{"user_id": "alice", "image_name": "a.png", "file": "@@@@"}', 400, "invalid_base64"),
+        ('{"user_id": "alice", "image_name": "a.png", "file": "AAAA", "image_id": "x"}', 422, "validation_error"),
+        ('{"user_id": "alice", "image_name": "a.png", "file": "PGh0bWw+"}', 415, "unsupported_media_type"),
+        ('{"user_id": "al/ice", "image_name": "a.png", "file": "AAAA"}', 422, "validation_error"),
+    ],
+)
+def test_bad_uploads_get_a_4xx_and_store_nothing(body: str, status: int, code: str) -> None:
+    assert_error(upload(body, raw=True), status, code)
+    assert stored_objects() == []
+    assert stored_items() == []
+
+
+def test_oversized_upload_is_413_naming_the_limit() -> None:
+    too_big = b"\xff\xd8\xff" + b"\0" * contract.MAX_IMAGE_BYTES
+    # One byte over the decoded limit but within the base64 length limit of the schema.
+    body = {"user_id": "alice", "image_name": "big.jpg", "file": base64.b64encode(too_big[:-2]).decode()}
+    response = upload(body)
+    assert_error(response, 413, "payload_too_large")
+    assert str(contract.MAX_IMAGE_BYTES) in json_body(response)["error"]["message"]
+    assert stored_objects() == []
+
+
+def test_upload_body_sent_as_text_is_accepted_too() -> None:
+    body = json.dumps({"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()})
+    event = api_event("POST", "/v1/images", resource="/v1/images", body=body, base64_body=False)
+    assert invoke(upload_image.lambda_handler, event)["statusCode"] == 201
+
+
+def test_metadata_failure_removes_the_object_and_answers_503() -> None:
+    with failing("PutItem"):
+        response = upload({"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()})
+    assert_error(response, 503, "service_unavailable")
+    assert "metadata" in json_body(response)["error"]["message"]
+    assert stored_objects() == []
+    assert stored_items() == []
+
+
+def failing(operation: str) -> Any:
+    """Make one AWS operation fail as a service outage would; every other call goes through."""
+    original = BaseClient._make_api_call
+
+    def call(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
+        if name == operation:
+            raise ClientError({"Error": {"Code": "InternalError", "Message": "boom"}}, name)
+        return original(self, name, params)
+
+    return mock.patch.object(BaseClient, "_make_api_call", new=call)
+
+
+# ---- list ----
+
+
+def test_list_returns_only_that_users_images_newest_first() -> None:
+    first = upload_ok(png(), image_name="first.png")
+    second = upload_ok(JPEG, image_name="second.jpg")
+    upload_ok(GIF, user_id="bob")
+
+    response = list_for({"user_id": "alice"})
+
+    assert response["statusCode"] == 200
+    listing = json_body(response)
+    assert listing["user_id"] == "alice"
+    assert listing["count"] == 2
+    assert [image["image_id"] for image in listing["images"]] == [second["image_id"], first["image_id"]]
+    assert listing["images"][0] == second
+
+
+def test_list_for_user_without_images_is_empty() -> None:
+    assert json_body(list_for({"user_id": "nobody"})) == {"user_id": "nobody", "count": 0, "images": []}
+
+
+@pytest.mark.parametrize("query", [None, {"user_id": ""}, {"user_id": "a b"}, {"other": "x"}])
+def test_list_needs_a_valid_user_id(query: dict[str, str] | None) -> None:
+    assert_error(list_for(query), 400, "bad_request")
+
+
+# ---- get ----
+
+
+def test_get_returns_the_bytes_inline_by_default() -> None:
+    created = upload_ok(JPEG, image_name="photo.jpg")
+
+    response = get(created["image_id"])
+
+    assert response["statusCode"] == 200
+    assert response["isBase64Encoded"] is True
+    assert base64.b64decode(response["body"]) == JPEG
+    headers = headers_of(response)
+    assert headers["Content-Type"] == "image/jpeg"
+    assert headers["Content-Disposition"] == 'inline; filename="photo.jpg"'
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert contract.METADATA_HEADER not in headers
+
+
+def test_get_as_download_with_metadata() -> None:
+    created = upload_ok(png(), image_name="café.png", description="x")
+
+    response = get(created["image_id"], download="true", metadata="true")
+
+    headers = headers_of(response)
+    assert headers["Content-Disposition"].startswith('attachment; filename="caf_.png"; filename*=UTF-8')
+    metadata = json.loads(headers[contract.METADATA_HEADER])
+    assert metadata == created
+    assert headers[contract.METADATA_HEADER].isascii()
+
+
+@pytest.mark.parametrize("value", ["false", "0", ""])
+def test_get_false_flags_mean_inline_without_metadata(value: str) -> None:
+    created = upload_ok()
+    headers = headers_of(get(created["image_id"], download=value, metadata=value))
+    assert headers["Content-Disposition"].startswith("inline;")
+    assert contract.METADATA_HEADER not in headers
+
+
+def test_get_rejects_a_flag_that_is_not_a_boolean() -> None:
+    created = upload_ok()
+    assert_error(get(created["image_id"], download="yes please"), 400, "bad_request")
+
+
+@pytest.mark.parametrize("image_id", ["11111111-2222-4333-8444-555555555555", "not-a-uuid"])
+def test_get_unknown_image_is_404(image_id: str) -> None:
+    assert_error(get(image_id), 404, "image_not_found")
+
+
+def test_metadata_whose_object_is_missing_is_404_not_500() -> None:
+    created = upload_ok()
+    boto3.client("s3").delete_object(Bucket=BUCKET, Key=f"images/{created['image_id']}")
+    assert_error(get(created["image_id"]), 404, "image_not_found")
+
+
+def test_storage_outage_is_503_without_internal_names() -> None:
+    created = upload_ok()
+    with failing("GetItem"):
+        response = get(created["image_id"])
+    assert_error(response, 503, "service_unavailable")
+    assert "unit-images" not in response["body"]
+
+
+# ---- delete ----
+
+
+def test_delete_removes_object_and_metadata_then_get_is_404() -> None:
+    created = upload_ok()
+
+    response = delete(created["image_id"])
+
+    assert response["statusCode"] == 200
+    assert json_body(response) == {"image_id": created["image_id"], "deleted": True}
+    assert stored_objects() == []
+    assert stored_items() == []
+    assert_error(get(created["image_id"]), 404, "image_not_found")
+    assert_error(delete(created["image_id"]), 404, "image_not_found")
+
+
+def test_delete_leaves_other_images_alone() -> None:
+    keep = upload_ok(png())
+    gone = upload_ok(JPEG)
+    delete(gone["image_id"])
+    assert stored_objects() == [f"images/{keep['image_id']}"]
+    assert get(keep["image_id"])["statusCode"] == 200
+
+
+# ---- routing and unexpected failures ----
+
+
+def test_unknown_route_is_a_json_404() -> None:
+    event = api_event("GET", "/v1/nothing", resource="/v1/nothing")
+    assert_error(invoke(list_images.lambda_handler, event), 404, "route_not_found")
+
+
+def test_unexpected_errors_are_500_without_details() -> None:
+    created = upload_ok()
+    with mock.patch("image_service.handlers.get_image.content_disposition", side_effect=KeyError("secret")):
+        response = get(created["image_id"])
+    assert_error(response, 500, "internal_error")
+    assert "secret" not in response["body"]
+    assert "Traceback" not in response["body"]
