@@ -11,8 +11,8 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from devtools import emulator_process, lambda_package, paths, stack, terraform  # noqa: E402
-from devtools.dependency_groups import requirements  # noqa: E402
+from devtools import emulator_process, lambda_package, paths, stack, terraform
+from devtools.dependency_groups import requirements
 
 nox.needs_version = ">=2024.10"
 nox.options.default_venv_backend = "virtualenv"
@@ -50,10 +50,9 @@ def start_emulator(session: nox.Session) -> None:
         pid = emulator_process.start(python)
     except RuntimeError as err:
         session.error(f"{err}\n{emulator_process.log_tail()}")
-    session.log(
-        f"emulator (pid {pid}) healthy on {emulator_process.endpoint()} in {time.monotonic() - started:.1f} s; "
-        f"logs: {paths.EMULATOR_LOG}"
-    )
+    elapsed = time.monotonic() - started
+    session.log(f"emulator (pid {pid}) healthy on {emulator_process.endpoint()} in {elapsed:.1f} s")
+    session.log(f"emulator logs: {paths.EMULATOR_LOG}")
 
 
 def build_package(session: nox.Session) -> Path:
@@ -155,7 +154,11 @@ def info(session: nox.Session) -> None:
     """API id, base URL and API key of the emulator stack (`-- --json` for scripts)."""
     deployed = deployed_stack(session)
     if "--json" in session.posargs:
-        print(json.dumps({"api_id": deployed.api_id, "base_url": deployed.base_url, "api_key": deployed.api_key}))
+        print(
+            json.dumps(
+                {"api_id": deployed.api_id, "base_url": deployed.base_url, "api_key": deployed.api_key}
+            )
+        )
         return
     print(f"api_id    {deployed.api_id}\nbase_url  {deployed.base_url}\napi_key   {deployed.api_key}")
     print(f"bucket    {deployed.bucket_name}\ntable     {deployed.table_name}")
@@ -172,7 +175,13 @@ def lint(session: nox.Session) -> None:
     env = terraform.environment()
     env["TF_DATA_DIR"] = str(paths.TERRAFORM_BUILD / "validate-data")
     session.run(
-        "terraform", f"-chdir={paths.TERRAFORM}", "init", "-backend=false", "-input=false", external=True, env=env
+        "terraform",
+        f"-chdir={paths.TERRAFORM}",
+        "init",
+        "-backend=false",
+        "-input=false",
+        external=True,
+        env=env,
     )
     session.run("terraform", f"-chdir={paths.TERRAFORM}", "validate", external=True, env=env)
     session.run("openapi-spec-validator", str(paths.OPENAPI))

@@ -1,5 +1,6 @@
 """Starting, probing and stopping the embedded emulator (MiniStack + emulator/ministack_compat)."""
 
+import contextlib
 import hashlib
 import json
 import os
@@ -67,10 +68,8 @@ def ensure_venv(base_python: str) -> str:
 
 def _reap(pid: int) -> None:
     # When this process started the emulator, a stopped one lingers as a zombie until waited for.
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def start(python: str, *, wait_seconds: float = 60) -> int:

@@ -48,10 +48,24 @@ def install_dependencies(python: str, target: Path) -> None:
         shutil.rmtree(target)
     subprocess.run(
         [
-            python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-            "--target", str(target), "--no-compile",
-            "--platform", "manylinux2014_x86_64", "--implementation", "cp",
-            "--python-version", "3.11", "--abi", "cp311", "--only-binary=:all:",
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            "--no-compile",
+            "--platform",
+            "manylinux2014_x86_64",
+            "--implementation",
+            "cp",
+            "--python-version",
+            "3.11",
+            "--abi",
+            "cp311",
+            "--only-binary=:all:",
             *lambda_requirements(),
         ],
         check=True,
@@ -101,7 +115,18 @@ def build(python: str = sys.executable, *, force: bool = False) -> tuple[Path, b
     # The code directory is read-only on Lambda: ship 3.11 bytecode so cold starts skip compiling.
     # unchecked-hash pycs stay valid whatever the file timestamps after unzipping.
     subprocess.run(
-        [python, "-m", "compileall", "-q", "-f", "-j", "0", "--invalidation-mode", "unchecked-hash", str(staging)],
+        [
+            python,
+            "-m",
+            "compileall",
+            "-q",
+            "-f",
+            "-j",
+            "0",
+            "--invalidation-mode",
+            "unchecked-hash",
+            str(staging),
+        ],
         check=True,
     )
     _write_zip(staging, paths.LAMBDA_ZIP)

@@ -34,10 +34,11 @@ def cli_config() -> Path | None:
         return None
     config = paths.TERRAFORM_BUILD / "terraformrc"
     config.parent.mkdir(parents=True, exist_ok=True)
+    hashicorp = '["registry.terraform.io/hashicorp/*"]'
     config.write_text(
         "provider_installation {\n"
-        f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }}\n'
-        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n'
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = {hashicorp}\n  }}\n'
+        f"  direct {{\n    exclude = {hashicorp}\n  }}\n"
         "}\n"
     )
     return config
@@ -69,7 +70,9 @@ def environment() -> dict[str, str]:
 def require_terraform() -> str:
     binary = shutil.which("terraform")
     if binary is None:
-        raise RuntimeError("terraform is not on PATH: install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install)")
+        raise RuntimeError(
+            "terraform is not on PATH: install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install)"
+        )
     return binary
 
 

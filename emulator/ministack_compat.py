@@ -3,8 +3,11 @@
 MiniStack has no PutRestApi (PUT /restapis/{id}), which Terraform's aws_api_gateway_rest_api
 calls to import an OpenAPI ``body``. This module adds exactly that operation, with the
 ``overwrite`` and ``merge`` modes AWS documents, built from MiniStack's own control-plane
-primitives so that the imported API behaves like one built call by call. It also makes
-CreateApiKey treat an empty ``value`` as absent (AWS then generates the key; MiniStack refused it).
+primitives so that the imported API behaves like one built call by call.
+
+Two MiniStack gaps that Terraform trips over on the same resources are closed here too:
+CreateApiKey with an empty ``value`` generates the key (as AWS does; MiniStack refused it), and
+UpdateRestApi applies ``/binaryMediaTypes/...`` patches to the list (MiniStack broke the list).
 
 It reaches into MiniStack's private module state, so it is pinned to one tested version:
 ``check_internals()`` fails loudly (and tests/emulator/ runs it) when anything it uses moves.
@@ -95,6 +98,8 @@ def install() -> None:
             return put_rest_api(parts[1], body, query_params)
         if method == "POST" and parts == ["apikeys"]:
             body = _without_empty_api_key_value(body)
+        if method == "PATCH" and len(parts) == 2 and parts[0] == "restapis":
+            body = _apply_binary_media_type_patches(parts[1], body)
         return await original(method, path, headers, body, query_params)
 
     handle_request._image_service_compat = True  # type: ignore[attr-defined]
@@ -115,6 +120,40 @@ def _without_empty_api_key_value(body: bytes) -> bytes:
         del data["value"]
         return json.dumps(data).encode()
     return body
+
+
+# ---- UpdateRestApi: binaryMediaTypes ----
+
+
+def _apply_binary_media_type_patches(api_id: str, body: bytes) -> bytes:
+    """Apply /binaryMediaTypes/{type} patch operations as AWS does (the type, with '/' escaped as
+    '~1', is the last path segment) and hand the remaining operations to MiniStack, whose generic
+    patcher turns the list into an object. Terraform sends these after every body import."""
+    v1 = _apigateway_v1()
+    api = v1._rest_apis.get(api_id)
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return body
+    if api is None or not isinstance(data, dict):
+        return body
+    remaining = []
+    media_types = list(api.get("binaryMediaTypes") or [])
+    for operation in data.get("patchOperations") or []:
+        path = str(operation.get("path", ""))
+        if not path.startswith("/binaryMediaTypes/"):
+            remaining.append(operation)
+            continue
+        media_type = path.removeprefix("/binaryMediaTypes/").replace("~1", "/").replace("~0", "~")
+        op = operation.get("op")
+        if op in ("remove", "replace") and media_type in media_types:
+            media_types.remove(media_type)
+        if op == "add" or (op == "replace" and operation.get("value")):
+            new_type = media_type if op == "add" else str(operation["value"])
+            if new_type not in media_types:
+                media_types.append(new_type)
+    api["binaryMediaTypes"] = media_types
+    return json.dumps({**data, "patchOperations": remaining}).encode()
 
 
 # ---- PutRestApi ----

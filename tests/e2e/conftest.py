@@ -32,7 +32,9 @@ class Api:
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
 
-    def request(self, method: str, path: str, *, key: str | None = "default", **kwargs: Any) -> requests.Response:
+    def request(
+        self, method: str, path: str, *, key: str | None = "default", **kwargs: Any
+    ) -> requests.Response:
         headers = dict(kwargs.pop("headers", {}))
         if key == "default":
             headers["x-api-key"] = self.api_key

@@ -109,7 +109,9 @@ def test_list_is_per_user_and_newest_first(api: Api, user_id: str) -> None:
         ("DELETE", "/v1/images/11111111-2222-4333-8444-555555555555"),
     ],
 )
-def test_every_route_needs_a_valid_api_key(api: Api, storage: Storage, key: str | None, method: str, path: str) -> None:
+def test_every_route_needs_a_valid_api_key(
+    api: Api, storage: Storage, key: str | None, method: str, path: str
+) -> None:
     before = storage.object_count(), storage.item_count()
     body = {"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()}
     response = api.request(method, path, key=key, json=body if method == "POST" else None)
@@ -125,18 +127,41 @@ def test_every_route_needs_a_valid_api_key(api: Api, storage: Storage, key: str 
         (b'{"user_id": "alice"}', 422, "validation_error"),
         (b'{"user_id": "alice", "image_name": "a.png", "file": "%%%not-base64%%%"}', 400, "invalid_base64"),
         (
-            json.dumps({"user_id": "alice", "image_name": "x.png", "file": base64.b64encode(b"<html>hi</html>").decode()}),
+            json.dumps(
+                {
+                    "user_id": "alice",
+                    "image_name": "x.png",
+                    "file": base64.b64encode(b"<html>hi</html>").decode(),
+                }
+            ),
             415,
             "unsupported_media_type",
         ),
-        (json.dumps({"user_id": "alice", "image_name": "a.png", "file": "AAAA", "size": 1}), 422, "validation_error"),
         (
-            json.dumps({"user_id": "alice", "image_name": "../../etc/passwd", "file": base64.b64encode(JPEG).decode()}),
+            json.dumps({"user_id": "alice", "image_name": "a.png", "file": "AAAA", "size": 1}),
+            422,
+            "validation_error",
+        ),
+        (
+            json.dumps(
+                {
+                    "user_id": "alice",
+                    "image_name": "../../etc/passwd",
+                    "file": base64.b64encode(JPEG).decode(),
+                }
+            ),
             422,
             "validation_error",
         ),
     ],
-    ids=["malformed-json", "missing-fields", "invalid-base64", "not-an-image", "unknown-field", "path-in-name"],
+    ids=[
+        "malformed-json",
+        "missing-fields",
+        "invalid-base64",
+        "not-an-image",
+        "unknown-field",
+        "path-in-name",
+    ],
 )
 def test_bad_input_gets_its_4xx_and_stores_nothing(
     api: Api, storage: Storage, body: bytes | str, status: int, code: str

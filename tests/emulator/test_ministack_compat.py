@@ -40,7 +40,9 @@ def new_api(v1: Any) -> str:
     return str(api["id"])
 
 
-def spec_body(uri: str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations") -> bytes:
+def spec_body(
+    uri: str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations",
+) -> bytes:
     text = (ROOT / "openapi" / "api.yaml").read_text()
     for name in ("upload_image", "list_images", "get_image", "delete_image"):
         text = text.replace("${" + name + "_uri}", uri.replace("/f/", f"/{name}/"))
@@ -65,7 +67,7 @@ def test_a_moved_internal_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -
 
 def test_another_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ministack_compat.importlib.metadata, "version", lambda _name: "9.9.9")
-    with pytest.raises(ministack_compat.CompatError, match="9.9.9"):
+    with pytest.raises(ministack_compat.CompatError, match=r"9\.9\.9"):
         ministack_compat.check_internals()
 
 
@@ -204,3 +206,21 @@ def test_install_is_idempotent(v1: Any) -> None:
     wrapped = v1.handle_request
     ministack_compat.install()
     assert v1.handle_request is wrapped
+
+
+def test_binary_media_type_patches_edit_the_list_as_on_aws(v1: Any) -> None:
+    api_id = new_api(v1)
+    call(v1, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})
+    patches = {
+        "patchOperations": [
+            {"op": "add", "path": "/binaryMediaTypes/image~1png"},
+            {"op": "remove", "path": "/binaryMediaTypes/*~1*"},
+            {"op": "replace", "path": "/description", "value": "patched"},
+        ]
+    }
+
+    status, api = call(v1, "PATCH", f"/restapis/{api_id}", patches)
+
+    assert status == 200
+    assert api["binaryMediaTypes"] == ["image/png"]
+    assert api["description"] == "patched"

@@ -11,7 +11,14 @@ from openapi_spec_validator import validate
 from pydantic import BaseModel
 
 from image_service import contract
-from image_service.models import DeleteResult, ErrorDetail, ErrorResponse, ImageList, ImageMetadata, UploadRequest
+from image_service.models import (
+    DeleteResult,
+    ErrorDetail,
+    ErrorResponse,
+    ImageList,
+    ImageMetadata,
+    UploadRequest,
+)
 from tests.unit.conftest import api_event, invoke, json_body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +44,11 @@ def test_spec_is_valid_openapi_3_0() -> None:
 
 
 def test_every_operation_needs_the_api_key() -> None:
-    assert SPEC["components"]["securitySchemes"]["api_key"] == {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    assert SPEC["components"]["securitySchemes"]["api_key"] == {
+        "type": "apiKey",
+        "name": "x-api-key",
+        "in": "header",
+    }
     assert SPEC["security"] == [{"api_key": []}]
     for _path, _method, operation in operations():
         assert operation.get("security", SPEC["security"]) == [{"api_key": []}]
@@ -116,7 +127,9 @@ def test_each_operation_integrates_one_function_that_serves_it() -> None:
         assert json_body(response).get("error", {}).get("code") != "route_not_found", (method, path)
     assert len(placeholders) == len(set(placeholders)), "one function per operation"
     assert set(PLACEHOLDER.findall(SPEC_TEXT)) == set(placeholders)
-    handler_modules = {p.stem for p in (ROOT / "functions/image_service/handlers").glob("*.py")} - {"__init__"}
+    handler_modules = {p.stem for p in (ROOT / "functions/image_service/handlers").glob("*.py")} - {
+        "__init__"
+    }
     assert handler_modules == set(placeholders)
 
 

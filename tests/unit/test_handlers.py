@@ -44,13 +44,18 @@ def get(image_id: str, **query: str) -> dict[str, Any]:
 
 def delete(image_id: str) -> dict[str, Any]:
     event = api_event(
-        "DELETE", f"/v1/images/{image_id}", resource="/v1/images/{image_id}", path_parameters={"image_id": image_id}
+        "DELETE",
+        f"/v1/images/{image_id}",
+        resource="/v1/images/{image_id}",
+        path_parameters={"image_id": image_id},
     )
     return invoke(delete_image.lambda_handler, event)
 
 
 def list_for(query: dict[str, str] | None) -> dict[str, Any]:
-    return invoke(list_images.lambda_handler, api_event("GET", "/v1/images", resource="/v1/images", query=query))
+    return invoke(
+        list_images.lambda_handler, api_event("GET", "/v1/images", resource="/v1/images", query=query)
+    )
 
 
 def assert_error(response: dict[str, Any], status: int, code: str) -> None:
@@ -64,7 +69,9 @@ def assert_error(response: dict[str, Any], status: int, code: str) -> None:
 # ---- upload ----
 
 
-@pytest.mark.parametrize(("data", "content_type"), [(JPEG, "image/jpeg"), (png(), "image/png"), (GIF, "image/gif")])
+@pytest.mark.parametrize(
+    ("data", "content_type"), [(JPEG, "image/jpeg"), (png(), "image/png"), (GIF, "image/gif")]
+)
 def test_upload_stores_bytes_and_metadata(data: bytes, content_type: str) -> None:
     created = upload_ok(data, description="a test", tags=["x", "y"])
 
@@ -95,7 +102,11 @@ def test_upload_answers_201_with_location() -> None:
         ('["a list"]', 422, "validation_error"),
         ('{"user_id": "alice"}', 422, "validation_error"),
         ('{"user_id": "alice", "image_name": "a.png", "file": "@@@@"}', 400, "invalid_base64"),
-        ('{"user_id": "alice", "image_name": "a.png", "file": "AAAA", "image_id": "x"}', 422, "validation_error"),
+        (
+            '{"user_id": "alice", "image_name": "a.png", "file": "AAAA", "image_id": "x"}',
+            422,
+            "validation_error",
+        ),
         ('{"user_id": "alice", "image_name": "a.png", "file": "PGh0bWw+"}', 415, "unsupported_media_type"),
         ('{"user_id": "al/ice", "image_name": "a.png", "file": "AAAA"}', 422, "validation_error"),
     ],
@@ -124,7 +135,9 @@ def test_upload_body_sent_as_text_is_accepted_too() -> None:
 
 def test_metadata_failure_removes_the_object_and_answers_503() -> None:
     with failing("PutItem"):
-        response = upload({"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()})
+        response = upload(
+            {"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()}
+        )
     assert_error(response, 503, "service_unavailable")
     assert "metadata" in json_body(response)["error"]["message"]
     assert stored_objects() == []

@@ -74,7 +74,7 @@ def test_decode_enforces_the_size_limit_on_decoded_bytes() -> None:
 
 
 def test_base64_limit_is_the_encoded_size_of_the_byte_limit() -> None:
-    assert contract.MAX_IMAGE_BASE64_CHARS == len(base64.b64encode(b"\0" * contract.MAX_IMAGE_BYTES))
+    assert len(base64.b64encode(b"\0" * contract.MAX_IMAGE_BYTES)) == contract.MAX_IMAGE_BASE64_CHARS
 
 
 def test_new_record_describes_the_bytes_not_the_claims() -> None:
@@ -102,7 +102,12 @@ def test_new_records_get_fresh_uuids() -> None:
 
 def test_timestamps_sort_as_text_in_time_order() -> None:
     base = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
-    moments = [base, base + timedelta(microseconds=1), base + timedelta(seconds=1), base + timedelta(days=400)]
+    moments = [
+        base,
+        base + timedelta(microseconds=1),
+        base + timedelta(seconds=1),
+        base + timedelta(days=400),
+    ]
     texts = [timestamp(moment) for moment in moments]
     assert texts == sorted(texts)
     assert len({len(text) for text in texts}) == 1
