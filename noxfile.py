@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -151,8 +152,11 @@ def destroy(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def info(session: nox.Session) -> None:
-    """API id, base URL and API key of the emulator stack (`-- --json` for scripts)."""
+    """API id, base URL and API key of the emulator stack (`-- --json` or `-- --env` for scripts)."""
     deployed = deployed_stack(session)
+    if "--env" in session.posargs:
+        print(f"export BASE_URL={shlex.quote(deployed.base_url)} API_KEY={shlex.quote(deployed.api_key)}")
+        return
     if "--json" in session.posargs:
         print(
             json.dumps(
