@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import os
 import shlex
 import sys
 import time
@@ -214,8 +213,3 @@ def tests(session: nox.Session) -> None:
         **{k: v for k, v in terraform.environment().items() if k.startswith("AWS_")},
     }
     session.run("pytest", "-m", "e2e", *session.posargs, env=env)
-
-
-if os.environ.get("CI"):
-    # CI logs are read after the fact: no colour codes, full tracebacks.
-    nox.options.color = False
