@@ -25,7 +25,6 @@ def get_image(image_id: str) -> Any:
         **SECURITY_HEADERS,
         "Content-Disposition": content_disposition(record.image_name, download=download),
         "Cache-Control": "private, max-age=0, must-revalidate",
-        "Content-Length": str(len(data)),
     }
     if with_metadata:
         # ASCII-only JSON: header values must not carry raw UTF-8 or control characters.
