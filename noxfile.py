@@ -149,6 +149,19 @@ def destroy(session: nox.Session) -> None:
     )
 
 
+@nox.session(python=PYTHON, default=False)
+def seed(session: nox.Session) -> None:
+    """Upload the sample images in seed/ through the deployed API (re-runs add nothing)."""
+    install_groups(session, "seed")
+    deployed = deployed_stack(session)
+    args = list(session.posargs)
+    if "--base-url" not in args and "--api-id" not in args:
+        args += ["--base-url", deployed.base_url]
+    if "--api-key" not in args:
+        args += ["--api-key", deployed.api_key]
+    session.run("python", "seed/seed_images.py", *args)
+
+
 @nox.session(python=False, default=False)
 def info(session: nox.Session) -> None:
     """API id, base URL and API key of the emulator stack (`-- --json` or `-- --env` for scripts)."""
