@@ -55,8 +55,8 @@ def start_emulator(session: nox.Session) -> None:
     session.log(f"emulator logs: {paths.EMULATOR_LOG}")
 
 
-def build_package(session: nox.Session) -> Path:
-    zip_path, rebuilt = lambda_package.build(session_python(session))
+def build_package(session: nox.Session, *, force: bool = False) -> Path:
+    zip_path, rebuilt = lambda_package.build(session_python(session), force=force)
     size = zip_path.stat().st_size / 1e6
     session.log(f"{'built' if rebuilt else 'up to date'}: {zip_path} ({size:.2f} MB)")
     return zip_path
@@ -71,7 +71,7 @@ def init_emulator_backend(session: nox.Session) -> None:
     tflocal(session, "init", "-input=false", "-reconfigure", f"-backend-config=path={paths.EMULATOR_STATE}")
 
 
-def apply_stack(session: nox.Session) -> None:
+def apply_stack(session: nox.Session, *terraform_args: str) -> None:
     """`up` + `build` + tflocal init/apply: the one code path that deploys to the emulator."""
     install_groups(session, "deploy")
     start_emulator(session)
@@ -87,7 +87,7 @@ def apply_stack(session: nox.Session) -> None:
         "-auto-approve",
         f"-var=function_package={zip_path}",
         "-var=force_destroy_bucket=true",
-        *session.posargs,
+        *terraform_args,
     )
 
 
@@ -100,10 +100,8 @@ def deployed_stack(session: nox.Session) -> stack.Stack:
 
 @nox.session(python=PYTHON)
 def build(session: nox.Session) -> None:
-    """Zip the functions and their dependencies for Lambda python3.11 x86_64 (only when sources change)."""
-    if "--force" in session.posargs:
-        lambda_package.build(session_python(session), force=True)
-    build_package(session)
+    """Zip functions + dependencies for Lambda python3.11 x86_64 when sources change (`-- --force`)."""
+    build_package(session, force="--force" in session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)
@@ -125,7 +123,7 @@ def down(session: nox.Session) -> None:
 def deploy(session: nox.Session) -> None:
     """Deploy the stack on the emulator (up + build + tflocal apply) and print its URL and key."""
     started = time.monotonic()
-    apply_stack(session)
+    apply_stack(session, *session.posargs)
     deployed = deployed_stack(session)
     session.log(f"deployed in {time.monotonic() - started:.1f} s")
     print(f"\nBASE_URL={deployed.base_url}\nAPI_KEY={deployed.api_key}\n")
