@@ -7,7 +7,6 @@ import argparse
 import base64
 import hashlib
 import json
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -108,11 +107,16 @@ def seed(base_url: str, api_key: str, entries: list[Entry], *, force: bool) -> d
     return counts
 
 
-def _stack_defaults() -> tuple[str, str]:
+def _devtools_stack() -> Any:
+    """devtools.stack: the one place that knows the emulator URL format and the deployed stack."""
     sys.path.insert(0, str(HERE.parent))
     from devtools import stack  # noqa: PLC0415  only when no URL/key is given
 
-    deployed = stack.load()
+    return stack
+
+
+def _stack_defaults() -> tuple[str, str]:
+    deployed = _devtools_stack().load()
     if deployed is None:
         raise SystemExit("no deployed stack: run `nox -s deploy`, or pass --base-url/--api-id and --api-key")
     return deployed.base_url, deployed.api_key
@@ -133,8 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
     base_url, api_key = args.base_url, args.api_key
     if base_url is None and args.api_id:
-        endpoint = os.environ.get("AWS_ENDPOINT_URL", "http://localhost:4566").rstrip("/")
-        base_url = f"{endpoint}/restapis/{args.api_id}/{args.stage}/_user_request_"
+        base_url = _devtools_stack().emulator_base_url(args.api_id, args.stage)
     if base_url is None or api_key is None:
         stack_url, stack_key = _stack_defaults()
         base_url, api_key = base_url or stack_url, api_key or stack_key
