@@ -15,6 +15,7 @@ class Stack:
     bucket_name: str
     table_name: str
     function_names: dict[str, str]
+    cors_allow_origin: str
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -40,4 +41,5 @@ def load() -> Stack | None:
         bucket_name=str(outputs["bucket_name"]),
         table_name=str(outputs["table_name"]),
         function_names=dict(function_names) if isinstance(function_names, dict) else {},
+        cors_allow_origin=str(outputs.get("cors_allow_origin", "")),
     )

@@ -12,6 +12,7 @@ locals {
     IMAGES_BY_USER_INDEX    = module.table.by_user_index_name
     POWERTOOLS_SERVICE_NAME = var.name_prefix
     POWERTOOLS_LOG_LEVEL    = "INFO"
+    CORS_ALLOW_ORIGIN       = var.cors_allow_origin
   }
 
   # One function per operation; each may do exactly what its operation needs.
@@ -79,10 +80,11 @@ module "function" {
 module "api" {
   source = "./modules/rest_api"
 
-  name         = var.name_prefix
-  description  = "Image storage API"
-  openapi_path = "${path.root}/../openapi/api.yaml"
-  stage_name   = var.stage_name
+  name              = var.name_prefix
+  description       = "Image storage API"
+  openapi_path      = "${path.root}/../openapi/api.yaml"
+  stage_name        = var.stage_name
+  cors_allow_origin = var.cors_allow_origin
   functions = {
     for name, function in module.function : name => {
       function_name = function.function_name

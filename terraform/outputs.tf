@@ -39,3 +39,8 @@ output "function_names" {
   description = "Lambda function names, by operation."
   value       = { for name, function in module.function : name => function.function_name }
 }
+
+output "cors_allow_origin" {
+  description = "The browser origin the API answers CORS requests for."
+  value       = var.cors_allow_origin
+}

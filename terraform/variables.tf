@@ -27,6 +27,12 @@ variable "stage_name" {
   default     = "api"
 }
 
+variable "cors_allow_origin" {
+  type        = string
+  description = "The browser origin allowed to call the API (CORS), e.g. where Swagger UI is served. `./noxw -s docs` serves it on http://localhost:8080."
+  default     = "http://localhost:8080"
+}
+
 variable "api_keys" {
   type = map(object({
     description = optional(string, "")

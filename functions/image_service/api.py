@@ -3,13 +3,15 @@ and the one place where domain errors become HTTP responses."""
 
 import base64
 import binascii
+import os
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from pydantic import BaseModel, ValidationError
 
+from image_service.contract import CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS
 from image_service.errors import BadRequestError, ImageServiceError, MalformedJsonError, ValidationFailedError
 from image_service.models import ErrorDetail, ErrorResponse
 
@@ -75,9 +77,23 @@ def flag(event: APIGatewayProxyEvent, name: str) -> bool:
     raise BadRequestError(f"Query parameter '{name}' must be true or false.")
 
 
+def cors_config() -> CORSConfig | None:
+    """CORS headers for the one origin Terraform allows (CORS_ALLOW_ORIGIN); none when unset.
+    Preflight never reaches a function: the gateway answers it."""
+    origin = os.environ.get("CORS_ALLOW_ORIGIN", "")
+    if not origin:
+        return None
+    return CORSConfig(
+        allow_origin=origin,
+        allow_headers=list(CORS_ALLOW_HEADERS),
+        expose_headers=list(CORS_EXPOSE_HEADERS),
+        max_age=CORS_MAX_AGE_SECONDS,
+    )
+
+
 def create_app() -> APIGatewayRestResolver:
     """A resolver with the API's error model; each function registers its own route on it."""
-    app = APIGatewayRestResolver()
+    app = APIGatewayRestResolver(cors=cors_config())
 
     def _domain_error(err: ImageServiceError) -> Response[str]:
         if err.status >= 500:

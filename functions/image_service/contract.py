@@ -20,3 +20,9 @@ ALLOWED_CONTENT_TYPES: Final = ("image/jpeg", "image/png", "image/gif", "image/w
 
 METADATA_HEADER: Final = "X-Image-Metadata"
 IMAGE_ID_PATTERN: Final = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+# Browsers may send these request headers and read these response headers (CORS); the
+# gateway's preflight answers in openapi/api.yaml list the same names.
+CORS_ALLOW_HEADERS: Final = ("Content-Type", "X-Api-Key")
+CORS_EXPOSE_HEADERS: Final = ("Content-Disposition", "Location", METADATA_HEADER)
+CORS_MAX_AGE_SECONDS: Final = 600

@@ -141,3 +141,39 @@ def test_documented_error_statuses_cover_what_handlers_raise() -> None:
         ref = error["$ref"].rsplit("/", 1)[-1]
         schema = SPEC["components"]["responses"][ref]["content"]["application/json"]["schema"]
         assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
+
+
+def test_every_path_answers_cors_preflight_at_the_gateway() -> None:
+    for path, item in SPEC["paths"].items():
+        preflight = item["options"]
+        assert preflight["security"] == [], path  # browsers send no key on preflight
+        integration = preflight["x-amazon-apigateway-integration"]
+        assert integration["type"] == "mock"
+        headers = integration["responses"]["default"]["responseParameters"]
+        methods = {m.upper() for m in item if m in {"get", "post", "put", "patch", "delete"}} | {"OPTIONS"}
+        allowed = headers["method.response.header.Access-Control-Allow-Methods"].strip("'")
+        assert set(allowed.split(",")) == methods, path
+        assert headers["method.response.header.Access-Control-Allow-Headers"] == "'{}'".format(
+            ",".join(contract.CORS_ALLOW_HEADERS)
+        )
+        assert (
+            headers["method.response.header.Access-Control-Max-Age"] == f"'{contract.CORS_MAX_AGE_SECONDS}'"
+        )
+        assert headers["method.response.header.Access-Control-Allow-Origin"] == "'${cors_allow_origin}'"
+        declared = SPEC["components"]["responses"]["Preflight"]["headers"]
+        assert {name.rsplit(".", 1)[-1] for name in headers} == set(declared)
+
+
+def test_gateway_errors_are_readable_from_the_allowed_origin() -> None:
+    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        response = SPEC["x-amazon-apigateway-gateway-responses"][kind]
+        origin = response["responseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
+        assert origin == "'${cors_allow_origin}'"
+
+
+def test_terraform_fills_every_placeholder_of_the_document() -> None:
+    placeholders = set(re.findall(r"(?<!\$)\$\{(\w+)\}", SPEC_TEXT))
+    module = (ROOT / "terraform" / "modules" / "rest_api" / "main.tf").read_text()
+    assert placeholders == {f"{name}_uri" for name in PLACEHOLDER.findall(SPEC_TEXT)} | {"cors_allow_origin"}
+    assert "cors_allow_origin = var.cors_allow_origin" in module
+    assert "CORS_ALLOW_ORIGIN" in TERRAFORM_MAIN

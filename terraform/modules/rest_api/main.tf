@@ -1,9 +1,10 @@
 # The REST API imported from the OpenAPI document, a stage, API keys and a usage plan.
 locals {
   # Each `${<name>_uri}` placeholder in the document becomes that function's invoke ARN.
-  body = templatefile(var.openapi_path, {
-    for name, function in var.functions : "${name}_uri" => function.invoke_arn
-  })
+  body = templatefile(var.openapi_path, merge(
+    { for name, function in var.functions : "${name}_uri" => function.invoke_arn },
+    { cors_allow_origin = var.cors_allow_origin },
+  ))
 }
 
 resource "aws_api_gateway_rest_api" "this" {

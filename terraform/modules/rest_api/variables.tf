@@ -27,6 +27,16 @@ variable "functions" {
   description = "Lambda functions behind the API, by the name their `$${<name>_uri}` placeholder uses in the document."
 }
 
+variable "cors_allow_origin" {
+  type        = string
+  description = "The one browser origin (scheme://host[:port]) allowed to call the API; fills `$${cors_allow_origin}` in the document."
+
+  validation {
+    condition     = can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", var.cors_allow_origin))
+    error_message = "cors_allow_origin must be an origin such as https://app.example.com or http://localhost:8080, without a path."
+  }
+}
+
 variable "stage_name" {
   type        = string
   description = "Name of the stage serving the API."
