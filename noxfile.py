@@ -160,6 +160,25 @@ def seed(session: nox.Session) -> None:
     session.run("python", "seed/seed_images.py", *args)
 
 
+@nox.session(python=PYTHON, default=False)
+def docs(session: nox.Session) -> None:
+    """Swagger UI for openapi/api.yaml on http://localhost:8080 (the API's CORS origin), calling the stack."""
+    install_groups(session, "docs")
+    deployed = deployed_stack(session)
+    session.run(
+        "python",
+        "-m",
+        "devtools.api_docs",
+        "--server-url",
+        deployed.base_url,
+        "--origin",
+        deployed.cors_allow_origin,
+        "--api-key",
+        deployed.api_key,
+        *session.posargs,
+    )
+
+
 @nox.session(python=False, default=False)
 def info(session: nox.Session) -> None:
     """API id, base URL and API key of the emulator stack (`-- --json` or `-- --env` for scripts)."""
@@ -176,6 +195,34 @@ def info(session: nox.Session) -> None:
         return
     print(f"api_id    {deployed.api_id}\nbase_url  {deployed.base_url}\napi_key   {deployed.api_key}")
     print(f"bucket    {deployed.bucket_name}\ntable     {deployed.table_name}")
+
+
+@nox.session(python=PYTHON, default=False)
+def inspect(session: nox.Session) -> None:
+    """Tables of the emulator's buckets, objects, tables, items, functions and APIs (`-- --help`)."""
+    install_groups(session, "inspect")
+    deployed = stack.load()
+    # argparse keeps the last --bucket/--table given, so the caller's own ones win.
+    defaults = ["--bucket", deployed.bucket_name, "--table", deployed.table_name] if deployed else []
+    session.run(
+        "python",
+        "-m",
+        "devtools.inspect_stack",
+        *defaults,
+        *session.posargs,
+        env=emulator_process.aws_environment(),
+    )
+
+
+@nox.session(python=PYTHON, default=False)
+def logs(session: nox.Session) -> None:
+    """Recent Lambda logs from CloudWatch Logs (`-- --function NAME --since MINUTES --follow`)."""
+    install_groups(session, "inspect")
+    args = list(session.posargs)
+    deployed = stack.load()
+    if deployed is not None and not any(arg.startswith("--function") for arg in args):
+        args += [f"--function={name}" for name in sorted(deployed.function_names.values())]
+    session.run("python", "-m", "devtools.lambda_logs", *args, env=emulator_process.aws_environment())
 
 
 @nox.session(python=PYTHON)
@@ -221,6 +268,7 @@ def tests(session: nox.Session) -> None:
         "IMAGE_SERVICE_BUCKET": deployed.bucket_name,
         "IMAGE_SERVICE_TABLE": deployed.table_name,
         "IMAGE_SERVICE_API_ID": deployed.api_id,
-        **{k: v for k, v in terraform.environment().items() if k.startswith("AWS_")},
+        "IMAGE_SERVICE_CORS_ORIGIN": deployed.cors_allow_origin,
+        **emulator_process.aws_environment(),
     }
     session.run("pytest", "-m", "e2e", *session.posargs, env=env)

@@ -25,6 +25,16 @@ def endpoint() -> str:
     return os.environ.get("AWS_ENDPOINT_URL", DEFAULT_ENDPOINT).rstrip("/")
 
 
+def aws_environment() -> dict[str, str]:
+    """Endpoint, fake credentials and region for SDK clients (boto3, terraform) talking to the emulator."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint(),
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+    }
+
+
 def health(url: str | None = None, timeout: float = 1.0) -> dict[str, object] | None:
     """The health document of whatever emulator answers on the endpoint, or None."""
     try:

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from devtools import paths
-from devtools.emulator_process import endpoint
+from devtools.emulator_process import aws_environment
 
 # Checked in order when TF_PROVIDER_MIRROR is not set; a mirror is used only if it holds hashicorp/aws.
 _KNOWN_MIRRORS = ("/opt/tf-plugins", "~/.terraform.d/mirror")
@@ -27,12 +27,13 @@ def provider_mirror() -> Path | None:
     return None
 
 
-def cli_config() -> Path | None:
-    """A CLI config installing hashicorp/* from the mirror and anything else from the registry."""
+def cli_config(destination: Path | None = None) -> Path | None:
+    """A CLI config installing hashicorp/* from the mirror and anything else from the registry,
+    written to `destination` (default .build/terraform/terraformrc)."""
     mirror = provider_mirror()
     if mirror is None:
         return None
-    config = paths.TERRAFORM_BUILD / "terraformrc"
+    config = destination or paths.TERRAFORM_BUILD / "terraformrc"
     config.parent.mkdir(parents=True, exist_ok=True)
     hashicorp = '["registry.terraform.io/hashicorp/*"]'
     config.write_text(
@@ -47,10 +48,7 @@ def cli_config() -> Path | None:
 def environment() -> dict[str, str]:
     """Variables for terraform/tflocal runs against the emulator."""
     env = {
-        "AWS_ENDPOINT_URL": endpoint(),
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        **aws_environment(),
         # Path-style S3: *.localhost.localstack.cloud needs DNS that offline machines lack.
         "S3_HOSTNAME": "localhost",
         "TF_DATA_DIR": str(paths.TERRAFORM_BUILD / "emulator-data"),
