@@ -21,6 +21,8 @@ nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "typecheck", "tests"]
 
 PYTHON = "3.11"
+# The emulator stack's own variables (terraform/emulator.tfvars): two keys, i.e. two tenants.
+EMULATOR_VARS = "emulator.tfvars"
 
 
 def install_groups(session: nox.Session, *groups: str) -> None:
@@ -85,6 +87,7 @@ def apply_stack(session: nox.Session, *terraform_args: str) -> None:
         "apply",
         "-input=false",
         "-auto-approve",
+        f"-var-file={EMULATOR_VARS}",
         f"-var=function_package={zip_path}",
         "-var=force_destroy_bucket=true",
         *terraform_args,
@@ -142,6 +145,7 @@ def destroy(session: nox.Session) -> None:
         "destroy",
         "-input=false",
         "-auto-approve",
+        f"-var-file={EMULATOR_VARS}",
         f"-var=function_package={paths.LAMBDA_ZIP}",
         *session.posargs,
     )
@@ -195,6 +199,9 @@ def info(session: nox.Session) -> None:
         return
     print(f"api_id    {deployed.api_id}\nbase_url  {deployed.base_url}\napi_key   {deployed.api_key}")
     print(f"bucket    {deployed.bucket_name}\ntable     {deployed.table_name}")
+    for name, value in sorted(deployed.api_keys.items()):
+        if name != "default":
+            print(f"api_key   {value}  ({name}: another tenant)")
 
 
 @nox.session(python=PYTHON, default=False)
@@ -265,6 +272,7 @@ def tests(session: nox.Session) -> None:
     env = {
         "IMAGE_SERVICE_BASE_URL": deployed.base_url,
         "IMAGE_SERVICE_API_KEY": deployed.api_key,
+        "IMAGE_SERVICE_SECOND_API_KEY": deployed.api_keys.get("second", ""),
         "IMAGE_SERVICE_BUCKET": deployed.bucket_name,
         "IMAGE_SERVICE_TABLE": deployed.table_name,
         "IMAGE_SERVICE_API_ID": deployed.api_id,

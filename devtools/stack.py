@@ -16,6 +16,7 @@ class Stack:
     table_name: str
     function_names: dict[str, str]
     cors_allow_origin: str
+    api_keys: dict[str, str]
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -33,6 +34,7 @@ def load() -> Stack | None:
         return None
     api_id, stage_name = str(outputs["api_id"]), str(outputs["stage_name"])
     function_names = outputs["function_names"]
+    keys = outputs.get("api_keys")
     return Stack(
         api_id=api_id,
         base_url=emulator_base_url(api_id, stage_name),
@@ -42,4 +44,5 @@ def load() -> Stack | None:
         table_name=str(outputs["table_name"]),
         function_names=dict(function_names) if isinstance(function_names, dict) else {},
         cors_allow_origin=str(outputs.get("cors_allow_origin", "")),
+        api_keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
     )

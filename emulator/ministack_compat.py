@@ -8,6 +8,8 @@ primitives so that the imported API behaves like one built call by call.
 Two MiniStack gaps that Terraform trips over on the same resources are closed here too:
 CreateApiKey with an empty ``value`` generates the key (as AWS does; MiniStack refused it), and
 UpdateRestApi applies ``/binaryMediaTypes/...`` patches to the list (MiniStack broke the list).
+And the Lambda proxy event of a method that requires an API key carries the caller's key in
+``requestContext.identity`` (``apiKey``, ``apiKeyId``) as on AWS, where the functions read the tenant.
 
 It reaches into MiniStack's private module state, so it is pinned to one tested version:
 ``check_internals()`` fails loudly (and tests/emulator/ runs it) when anything it uses moves.
@@ -49,6 +51,9 @@ _REQUIRED_INTERNALS = (
     "_put_gateway_response",
     "_import_security_schemes",
     "_method_security",
+    "_build_lambda_event_v1",
+    "_resolve_api_key",
+    "_api_key_from_request",
 )
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
@@ -104,6 +109,40 @@ def install() -> None:
 
     handle_request._image_service_compat = True  # type: ignore[attr-defined]
     v1.handle_request = handle_request
+    v1._build_lambda_event_v1 = _with_api_key_identity(v1._build_lambda_event_v1)
+
+
+# ---- Lambda proxy event: the caller's API key ----
+
+
+def _with_api_key_identity(build: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """AWS fills requestContext.identity.apiKey and apiKeyId for methods with apiKeyRequired
+    (the gateway has already checked the key); MiniStack leaves them out."""
+    v1 = _apigateway_v1()
+
+    def build_event(  # noqa: PLR0917 - MiniStack's signature
+        api_id: str,
+        stage_name: str,
+        stage: dict[str, Any],
+        resource: dict[str, Any],
+        request_path: str,
+        method: str,
+        headers: dict[str, Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        event = build(api_id, stage_name, stage, resource, request_path, method, headers, *args, **kwargs)
+        methods = resource.get("resourceMethods") or {}
+        method_obj = methods.get(method) or methods.get("ANY") or {}
+        if method_obj.get("apiKeyRequired"):
+            key = v1._resolve_api_key(v1._api_key_from_request(headers))
+            if key is not None:
+                identity = event["requestContext"].setdefault("identity", {})
+                identity["apiKey"] = key["value"]
+                identity["apiKeyId"] = key["id"]
+        return event
+
+    return build_event
 
 
 # ---- CreateApiKey ----

@@ -9,7 +9,7 @@ locals {
   environment = {
     IMAGES_BUCKET           = module.bucket.bucket_name
     IMAGES_TABLE            = module.table.table_name
-    IMAGES_BY_USER_INDEX    = module.table.by_user_index_name
+    IMAGES_BY_OWNER_INDEX   = module.table.by_owner_index_name
     POWERTOOLS_SERVICE_NAME = var.name_prefix
     POWERTOOLS_LOG_LEVEL    = "INFO"
     CORS_ALLOW_ORIGIN       = var.cors_allow_origin
@@ -29,7 +29,7 @@ locals {
       handler     = "image_service.handlers.list_images.lambda_handler"
       description = "GET /v1/images: list a user's images"
       statements = [
-        { sid = "QueryByUser", actions = ["dynamodb:Query"], resources = [module.table.by_user_index_arn] },
+        { sid = "QueryByOwner", actions = ["dynamodb:Query"], resources = [module.table.by_owner_index_arn] },
       ]
     }
     get_image = {

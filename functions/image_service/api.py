@@ -12,7 +12,13 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from pydantic import BaseModel, ValidationError
 
 from image_service.contract import CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS
-from image_service.errors import BadRequestError, ImageServiceError, MalformedJsonError, ValidationFailedError
+from image_service.errors import (
+    BadRequestError,
+    ForbiddenError,
+    ImageServiceError,
+    MalformedJsonError,
+    ValidationFailedError,
+)
 from image_service.models import ErrorDetail, ErrorResponse
 
 logger = Logger(service="image-service")
@@ -62,6 +68,14 @@ def _describe(errors: list[Any]) -> str:
         location = ".".join(str(part) for part in error["loc"]) or "body"
         parts.append(f"{location}: {error['msg']}")
     return "; ".join(parts)
+
+
+def tenant_of(event: APIGatewayProxyEvent) -> str:
+    """The caller's tenant: the id of the API key the gateway checked (never a client field)."""
+    tenant = event.request_context.identity.api_key_id
+    if not tenant:
+        raise ForbiddenError("The request carries no API key identity.")
+    return tenant
 
 
 def flag(event: APIGatewayProxyEvent, name: str) -> bool:

@@ -32,6 +32,17 @@ class EmptyImageError(BadRequestError):
     code = "empty_image"
 
 
+class ForbiddenError(ImageServiceError):
+    """The request carries no tenant (API key identity); the gateway should never let one through."""
+
+    status = 403
+    code = "forbidden"
+
+
+class TooManyPixelsError(BadRequestError):
+    code = "too_many_pixels"
+
+
 class ValidationFailedError(ImageServiceError):
     status = 422
     code = "validation_error"

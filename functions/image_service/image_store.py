@@ -11,6 +11,7 @@ from functools import lru_cache
 from aws_lambda_powertools import Logger
 
 from image_service.errors import ImageServiceError
+from image_service.images import owner_key
 from image_service.models import ImageRecord
 from image_service.settings import get_settings
 from image_service.storage.image_catalog import ImageCatalog
@@ -33,18 +34,18 @@ class ImageStore:
             _best_effort(lambda: self.objects.delete(record.object_key), record)
             raise
 
-    def load(self, image_id: str) -> tuple[ImageRecord, bytes]:
-        record = self.catalog.get(image_id)
+    def load(self, image_id: str, tenant_id: str) -> tuple[ImageRecord, bytes]:
+        record = self.catalog.get(image_id, tenant_id)
         return record, self.objects.get(record.object_key)
 
-    def metadata(self, image_id: str) -> ImageRecord:
-        return self.catalog.get(image_id)
+    def metadata(self, image_id: str, tenant_id: str) -> ImageRecord:
+        return self.catalog.get(image_id, tenant_id)
 
-    def list_for_user(self, user_id: str) -> list[ImageRecord]:
-        return self.catalog.list_for_user(user_id)
+    def list_for_user(self, tenant_id: str, user_id: str) -> list[ImageRecord]:
+        return self.catalog.list_for_owner(owner_key(tenant_id, user_id))
 
-    def remove(self, image_id: str) -> ImageRecord:
-        record = self.catalog.delete(image_id)
+    def remove(self, image_id: str, tenant_id: str) -> ImageRecord:
+        record = self.catalog.delete(image_id, tenant_id)
         _best_effort(lambda: self.objects.delete(record.object_key), record)
         return record
 
@@ -61,5 +62,5 @@ def get_image_store() -> ImageStore:
     settings = get_settings()
     return ImageStore(
         objects=ImageObjects(settings.images_bucket),
-        catalog=ImageCatalog(settings.images_table, settings.images_by_user_index),
+        catalog=ImageCatalog(settings.images_table, settings.images_by_owner_index),
     )

@@ -37,6 +37,12 @@ def decode_image(file_base64: str) -> bytes:
     return data
 
 
+def owner_key(tenant_id: str, user_id: str) -> str:
+    """The by-owner index key: a user id names a user within one tenant (API key) only.
+    '#' appears in neither part (user ids are [A-Za-z0-9_.@-], key ids alphanumeric)."""
+    return f"{tenant_id}#{user_id}"
+
+
 def object_key_for(image_id: str) -> str:
     # Server-made and id-first: no client text reaches S3 keys.
     return f"images/{image_id}"
@@ -48,9 +54,9 @@ def timestamp(now: datetime) -> str:
 
 
 def new_image_record(
-    request: UploadRequest, data: bytes, *, now: datetime, image_id: str | None = None
+    request: UploadRequest, data: bytes, *, tenant_id: str, now: datetime, image_id: str | None = None
 ) -> ImageRecord:
-    """The record of a new upload; raises for empty or non-image bytes."""
+    """The record of a new upload by one tenant; raises for empty or non-image bytes."""
     content_type = detect_content_type(data)
     new_id = image_id or str(uuid.uuid4())
     return ImageRecord(
@@ -63,6 +69,8 @@ def new_image_record(
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         created_at=timestamp(now),
+        tenant_id=tenant_id,
+        owner=owner_key(tenant_id, request.user_id),
         object_key=object_key_for(new_id),
     )
 

@@ -71,12 +71,14 @@ class ImageMetadata(BaseModel):
 
 
 class ImageRecord(ImageMetadata):
-    """The DynamoDB item: the public metadata plus where the bytes live."""
+    """The DynamoDB item: the public metadata plus its tenant and where the bytes live."""
 
+    tenant_id: str = Field(description="API key id of the uploader (requestContext.identity.apiKeyId)")
+    owner: str = Field(description="tenant and user, the key of the by-owner index")
     object_key: str
 
     def public(self) -> ImageMetadata:
-        return ImageMetadata.model_validate(self.model_dump(exclude={"object_key"}))
+        return ImageMetadata.model_validate(self.model_dump(exclude=_PRIVATE_FIELDS))
 
     def to_item(self) -> dict[str, Any]:
         # DynamoDB rejects empty sets and stores no None; omit what is absent.
@@ -85,6 +87,9 @@ class ImageRecord(ImageMetadata):
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "ImageRecord":
         return cls.model_validate({**item, "size": int(item["size"])})
+
+
+_PRIVATE_FIELDS = {"tenant_id", "owner", "object_key"}
 
 
 class ImageList(BaseModel):

@@ -11,7 +11,7 @@ class Settings:
 
     images_bucket: str
     images_table: str
-    images_by_user_index: str
+    images_by_owner_index: str
 
     @classmethod
     def from_environ(cls) -> "Settings":
@@ -22,7 +22,7 @@ class Settings:
         return cls(
             images_bucket=os.environ["IMAGES_BUCKET"],
             images_table=os.environ["IMAGES_TABLE"],
-            images_by_user_index=os.environ.get("IMAGES_BY_USER_INDEX", "by_user"),
+            images_by_owner_index=os.environ.get("IMAGES_BY_OWNER_INDEX", "by_owner"),
         )
 
 

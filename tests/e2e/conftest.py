@@ -48,6 +48,12 @@ def api() -> Api:
     return Api(_required("IMAGE_SERVICE_BASE_URL"), _required("IMAGE_SERVICE_API_KEY"))
 
 
+@pytest.fixture(scope="session")
+def second_api(api: Api) -> Api:
+    """The same API with another key: another tenant (terraform/emulator.tfvars declares it)."""
+    return Api(api.base_url, _required("IMAGE_SERVICE_SECOND_API_KEY"))
+
+
 @dataclass
 class Storage:
     """Read-only view of the bucket and table, to prove what the API did (or did not) store."""

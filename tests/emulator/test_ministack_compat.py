@@ -46,7 +46,7 @@ def spec_body(
     text = (ROOT / "openapi" / "api.yaml").read_text()
     for name in ("upload_image", "list_images", "get_image", "delete_image"):
         text = text.replace("${" + name + "_uri}", uri.replace("/f/", f"/{name}/"))
-    return text.encode()
+    return text.replace("${cors_allow_origin}", "http://localhost:8080").encode()
 
 
 def methods_by_path(v1: Any, api_id: str) -> dict[str, set[str]]:
@@ -83,8 +83,8 @@ def test_overwrite_imports_the_project_spec(v1: Any) -> None:
     assert methods_by_path(v1, api_id) == {
         "/": set(),
         "/v1": set(),
-        "/v1/images": {"GET", "POST"},
-        "/v1/images/{image_id}": {"GET", "DELETE"},
+        "/v1/images": {"GET", "POST", "OPTIONS"},
+        "/v1/images/{image_id}": {"GET", "DELETE", "OPTIONS"},
     }
     images = next(r for r in v1._resources[api_id].values() if r["path"] == "/v1/images")
     post = images["resourceMethods"]["POST"]
@@ -111,7 +111,7 @@ def test_json_bodies_import_like_yaml(v1: Any) -> None:
     as_json = json.dumps(yaml.safe_load(spec_body())).encode()
     status, _ = call(v1, "PUT", f"/restapis/{api_id}", as_json, {"mode": ["overwrite"]})
     assert status == 200
-    assert methods_by_path(v1, api_id)["/v1/images"] == {"GET", "POST"}
+    assert methods_by_path(v1, api_id)["/v1/images"] == {"GET", "POST", "OPTIONS"}
 
 
 def test_overwrite_replaces_what_the_new_document_lacks(v1: Any) -> None:
@@ -127,7 +127,7 @@ def test_overwrite_replaces_what_the_new_document_lacks(v1: Any) -> None:
     paths = methods_by_path(v1, api_id)
     assert "/v1/images/{image_id}" not in paths
     assert paths["/v1/health"] == {"GET"}
-    assert paths["/v1/images"] == {"GET", "POST"}
+    assert paths["/v1/images"] == {"GET", "POST", "OPTIONS"}
 
 
 def test_merge_keeps_what_the_new_document_lacks(v1: Any) -> None:
@@ -144,7 +144,7 @@ def test_merge_keeps_what_the_new_document_lacks(v1: Any) -> None:
     assert status == 200
     paths = methods_by_path(v1, api_id)
     assert paths["/v1/health"] == {"GET"}
-    assert paths["/v1/images/{image_id}"] == {"GET", "DELETE"}
+    assert paths["/v1/images/{image_id}"] == {"GET", "DELETE", "OPTIONS"}
     assert v1._rest_apis[api_id]["binaryMediaTypes"] == ["*/*"]  # not in the merged document: kept
 
 
@@ -224,3 +224,24 @@ def test_binary_media_type_patches_edit_the_list_as_on_aws(v1: Any) -> None:
     assert status == 200
     assert api["binaryMediaTypes"] == ["image/png"]
     assert api["description"] == "patched"
+
+
+def test_proxy_events_name_the_callers_api_key_as_on_aws(v1: Any) -> None:
+    # Given the project's API imported, and a key
+    api_id = new_api(v1)
+    assert call(v1, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})[0] == 200
+    _status, key = call(v1, "POST", "/apikeys", {"name": "tenant-a", "enabled": True})
+    resources = {res["path"]: res for res in v1._resources[api_id].values()}
+    headers = {"x-api-key": key["value"]}
+
+    # When the gateway builds the Lambda event for a keyed method, and for the keyless preflight
+    def identity(path: str, method: str) -> dict[str, Any]:
+        event = v1._build_lambda_event_v1(api_id, "api", {}, resources[path], path, method, headers, None, {}, {})
+        return dict(event["requestContext"]["identity"])
+
+    keyed = identity("/v1/images", "GET")
+    preflight = identity("/v1/images", "OPTIONS")
+
+    # Then the keyed one carries the key's id and value, the other does not
+    assert (keyed["apiKeyId"], keyed["apiKey"]) == (key["id"], key["value"])
+    assert "apiKeyId" not in preflight

@@ -12,7 +12,8 @@ from moto import mock_aws
 
 BUCKET = "unit-images"
 TABLE = "unit-images"
-INDEX = "by_user"
+INDEX = "by_owner"
+TENANT = "unit-key-id"
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +24,7 @@ def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "AWS_DEFAULT_REGION": "us-east-1",
         "IMAGES_BUCKET": BUCKET,
         "IMAGES_TABLE": TABLE,
-        "IMAGES_BY_USER_INDEX": INDEX,
+        "IMAGES_BY_OWNER_INDEX": INDEX,
         "POWERTOOLS_SERVICE_NAME": "image-service-unit",
     }.items():
         monkeypatch.setenv(name, value)
@@ -52,14 +53,14 @@ def aws() -> Iterator[None]:
             KeySchema=[{"AttributeName": "image_id", "KeyType": "HASH"}],
             AttributeDefinitions=[
                 {"AttributeName": "image_id", "AttributeType": "S"},
-                {"AttributeName": "user_id", "AttributeType": "S"},
+                {"AttributeName": "owner", "AttributeType": "S"},
                 {"AttributeName": "created_at", "AttributeType": "S"},
             ],
             GlobalSecondaryIndexes=[
                 {
                     "IndexName": INDEX,
                     "KeySchema": [
-                        {"AttributeName": "user_id", "KeyType": "HASH"},
+                        {"AttributeName": "owner", "KeyType": "HASH"},
                         {"AttributeName": "created_at", "KeyType": "RANGE"},
                     ],
                     "Projection": {"ProjectionType": "ALL"},
@@ -96,9 +97,13 @@ def api_event(
     query: dict[str, str] | None = None,
     path_parameters: dict[str, str] | None = None,
     base64_body: bool = True,
+    api_key_id: str | None = TENANT,
 ) -> dict[str, Any]:
     """A REST API (payload 1.0) proxy event as API Gateway sends it with binaryMediaTypes */*:
-    request bodies arrive base64-encoded."""
+    request bodies arrive base64-encoded; `api_key_id` is the tenant the gateway identified."""
+    identity = {"sourceIp": "127.0.0.1"}
+    if api_key_id is not None:
+        identity |= {"apiKeyId": api_key_id, "apiKey": f"value-of-{api_key_id}"}
     raw = body.encode() if isinstance(body, str) else body
     return {
         "resource": resource,
@@ -116,7 +121,7 @@ def api_event(
             "path": f"/api{path}",
             "stage": "api",
             "requestId": "unit-request",
-            "identity": {"sourceIp": "127.0.0.1", "apiKeyId": "unit-key-id"},
+            "identity": identity,
         },
         "body": None if raw is None else (base64.b64encode(raw).decode() if base64_body else raw.decode()),
         "isBase64Encoded": raw is not None and base64_body,

@@ -13,49 +13,59 @@ from botocore.exceptions import ClientError
 from image_service import contract
 from image_service.handlers import delete_image, get_image, list_images, upload_image
 from tests.fixtures.images import GIF, JPEG, WEBP, png
-from tests.unit.conftest import BUCKET, api_event, headers_of, invoke, json_body, stored_items, stored_objects
+from tests.unit.conftest import (
+    BUCKET,
+    TENANT,
+    api_event,
+    headers_of,
+    invoke,
+    json_body,
+    stored_items,
+    stored_objects,
+)
 
 pytestmark = pytest.mark.usefixtures("aws")
 
 
-def upload(body: Any, *, raw: bool = False) -> dict[str, Any]:
+def upload(body: Any, *, raw: bool = False, tenant: str | None = TENANT) -> dict[str, Any]:
     payload = body if raw else json.dumps(body)
-    event = api_event("POST", "/v1/images", resource="/v1/images", body=payload)
+    event = api_event("POST", "/v1/images", resource="/v1/images", body=payload, api_key_id=tenant)
     return invoke(upload_image.lambda_handler, event)
 
 
-def upload_ok(data: bytes = JPEG, **fields: Any) -> dict[str, Any]:
+def upload_ok(data: bytes = JPEG, *, tenant: str = TENANT, **fields: Any) -> dict[str, Any]:
     body = {"user_id": "alice", "image_name": "photo.jpg", "file": base64.b64encode(data).decode(), **fields}
-    response = upload(body)
+    response = upload(body, tenant=tenant)
     assert response["statusCode"] == 201, response["body"]
     return json_body(response)
 
 
-def get(image_id: str, **query: str) -> dict[str, Any]:
+def get(image_id: str, *, tenant: str | None = TENANT, **query: str) -> dict[str, Any]:
     event = api_event(
         "GET",
         f"/v1/images/{image_id}",
         resource="/v1/images/{image_id}",
         query=query or None,
         path_parameters={"image_id": image_id},
+        api_key_id=tenant,
     )
     return invoke(get_image.lambda_handler, event)
 
 
-def delete(image_id: str) -> dict[str, Any]:
+def delete(image_id: str, *, tenant: str | None = TENANT) -> dict[str, Any]:
     event = api_event(
         "DELETE",
         f"/v1/images/{image_id}",
         resource="/v1/images/{image_id}",
         path_parameters={"image_id": image_id},
+        api_key_id=tenant,
     )
     return invoke(delete_image.lambda_handler, event)
 
 
-def list_for(query: dict[str, str] | None) -> dict[str, Any]:
-    return invoke(
-        list_images.lambda_handler, api_event("GET", "/v1/images", resource="/v1/images", query=query)
-    )
+def list_for(query: dict[str, str] | None, *, tenant: str | None = TENANT) -> dict[str, Any]:
+    event = api_event("GET", "/v1/images", resource="/v1/images", query=query, api_key_id=tenant)
+    return invoke(list_images.lambda_handler, event)
 
 
 def assert_error(response: dict[str, Any], status: int, code: str) -> None:
@@ -284,3 +294,66 @@ def test_unexpected_errors_are_500_without_details() -> None:
     assert_error(response, 500, "internal_error")
     assert "secret" not in response["body"]
     assert "Traceback" not in response["body"]
+
+
+# ---- tenants (one per API key) ----
+
+OTHER_TENANT = "other-key-id"
+
+
+def test_another_tenant_cannot_see_fetch_or_delete_an_image() -> None:
+    # Given an image uploaded with key A
+    mine = upload_ok(png(), image_name="mine.png")
+    image_id = mine["image_id"]
+
+    # When key B asks for it in every way, and lists the same user id
+    attempts = [
+        get(image_id, tenant=OTHER_TENANT),
+        get(image_id, tenant=OTHER_TENANT, download="true"),
+        get(image_id, tenant=OTHER_TENANT, metadata="true"),
+        delete(image_id, tenant=OTHER_TENANT),
+    ]
+    listing = json_body(list_for({"user_id": "alice"}, tenant=OTHER_TENANT))
+
+    # Then B gets 404s exactly like a missing image, and an empty list
+    for response in attempts:
+        assert_error(response, 404, "image_not_found")
+    assert listing["images"] == []
+    # ...and A's image is untouched
+    assert get(image_id)["statusCode"] == 200
+    assert json_body(list_for({"user_id": "alice"}))["images"] == [mine]
+    assert len(stored_objects()) == len(stored_items()) == 1
+
+
+def test_same_user_id_under_two_keys_are_two_users() -> None:
+    a = upload_ok(png(), image_name="a.png")
+    b = upload_ok(GIF, tenant=OTHER_TENANT, image_name="b.gif")
+    assert [i["image_id"] for i in json_body(list_for({"user_id": "alice"}))["images"]] == [a["image_id"]]
+    other = json_body(list_for({"user_id": "alice"}, tenant=OTHER_TENANT))
+    assert [i["image_id"] for i in other["images"]] == [b["image_id"]]
+
+
+def test_the_owner_comes_from_the_gateway_not_the_body() -> None:
+    # A body naming a tenant or owner is refused (no mass assignment)...
+    body = {"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()}
+    for field in ("tenant_id", "owner", "image_id", "object_key", "size", "sha256"):
+        assert_error(upload({**body, field: "x"}), 422, "validation_error")
+    # ...and the stored owner is the key the gateway identified.
+    created = upload_ok(png())
+    item = stored_items()[0]
+    assert item["image_id"]["S"] == created["image_id"]
+    assert (item["tenant_id"]["S"], item["owner"]["S"]) == (TENANT, f"{TENANT}#alice")
+
+
+@pytest.mark.parametrize("call", ["upload", "list", "get", "delete"])
+def test_a_request_without_a_key_identity_is_refused(call: str) -> None:
+    image_id = "11111111-2222-4333-8444-555555555555"
+    body = {"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()}
+    response = {
+        "upload": lambda: upload(body, tenant=None),
+        "list": lambda: list_for({"user_id": "alice"}, tenant=None),
+        "get": lambda: get(image_id, tenant=None),
+        "delete": lambda: delete(image_id, tenant=None),
+    }[call]()
+    assert_error(response, 403, "forbidden")
+    assert stored_objects() == stored_items() == []

@@ -81,7 +81,7 @@ def test_new_record_describes_the_bytes_not_the_claims() -> None:
     request = UploadRequest(user_id="alice", image_name="holiday.gif", tags=["sea"], file="x")
     now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
-    record = new_image_record(request, png(), now=now, image_id="11111111-2222-4333-8444-555555555555")
+    record = new_image_record(request, png(), tenant_id="tenant-a", now=now, image_id="11111111-2222-4333-8444-555555555555")
 
     assert record.content_type == "image/png"  # the name says .gif; the bytes win
     assert record.size == len(png())
@@ -95,7 +95,7 @@ def test_new_record_describes_the_bytes_not_the_claims() -> None:
 def test_new_records_get_fresh_uuids() -> None:
     request = UploadRequest(user_id="alice", image_name="a.png", file="x")
     now = datetime.now(UTC)
-    ids = {new_image_record(request, png(), now=now).image_id for _ in range(50)}
+    ids = {new_image_record(request, png(), tenant_id="tenant-a", now=now).image_id for _ in range(50)}
     assert len(ids) == 50
     assert all(check_image_id(image_id) for image_id in ids)
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from image_service import contract
-from image_service.api import SECURITY_HEADERS, create_app, flag, logger
+from image_service.api import SECURITY_HEADERS, create_app, flag, logger, tenant_of
 from image_service.image_store import get_image_store
 from image_service.images import check_image_id, content_disposition
 
@@ -20,7 +20,7 @@ def get_image(image_id: str) -> Any:
     download = flag(app.current_event, "download")
     with_metadata = flag(app.current_event, "metadata")
     check_image_id(image_id)
-    record, data = get_image_store().load(image_id)
+    record, data = get_image_store().load(image_id, tenant_of(app.current_event))
     headers = {
         **SECURITY_HEADERS,
         "Content-Disposition": content_disposition(record.image_name, download=download),

@@ -6,7 +6,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
-from image_service.api import create_app, json_response, logger
+from image_service.api import create_app, json_response, logger, tenant_of
 from image_service.errors import BadRequestError
 from image_service.image_store import get_image_store
 from image_service.models import ImageList, UserId
@@ -24,7 +24,7 @@ def list_images() -> Any:
         user_id = _user_id.validate_python(raw_user_id)
     except ValidationError as err:
         raise BadRequestError("Query parameter 'user_id' is not a valid user id.") from err
-    records = get_image_store().list_for_user(user_id)
+    records = get_image_store().list_for_user(tenant_of(app.current_event), user_id)
     images = [record.public() for record in records]
     return json_response(200, ImageList(user_id=user_id, count=len(images), images=images))
 

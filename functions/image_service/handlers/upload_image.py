@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from image_service.api import create_app, json_response, logger, parse_body
+from image_service.api import create_app, json_response, logger, parse_body, tenant_of
 from image_service.image_store import get_image_store
 from image_service.images import decode_image, new_image_record
 from image_service.models import UploadRequest
@@ -16,9 +16,10 @@ app = create_app()
 
 @app.post("/v1/images")
 def upload_image() -> Any:
+    tenant_id = tenant_of(app.current_event)
     request = parse_body(app.current_event, UploadRequest)
     data = decode_image(request.file)
-    record = new_image_record(request, data, now=datetime.now(UTC))
+    record = new_image_record(request, data, tenant_id=tenant_id, now=datetime.now(UTC))
     get_image_store().save(record, data)
     logger.info("image stored", image_id=record.image_id, size=record.size, content_type=record.content_type)
     return json_response(201, record.public(), headers={"Location": f"/v1/images/{record.image_id}"})

@@ -1,4 +1,4 @@
-"""Image metadata in DynamoDB: one item per image, a by-user index for listings."""
+"""Image metadata in DynamoDB: one item per image, a by-owner (tenant and user) index for listings."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -27,9 +27,9 @@ def _from_dynamo(item: dict[str, Any]) -> dict[str, Any]:
 
 
 class ImageCatalog:
-    def __init__(self, table: str, by_user_index: str, client: "DynamoDBClient | None" = None) -> None:
+    def __init__(self, table: str, by_owner_index: str, client: "DynamoDBClient | None" = None) -> None:
         self._table = table
-        self._by_user_index = by_user_index
+        self._by_owner_index = by_owner_index
         self._client = client or clients.dynamodb()
 
     def put_new(self, record: ImageRecord) -> None:
@@ -46,24 +46,26 @@ class ImageCatalog:
                     raise DependencyUnavailableError("Image id collision; retry the upload.") from err
                 raise
 
-    def get(self, image_id: str) -> ImageRecord:
+    def get(self, image_id: str, tenant_id: str) -> ImageRecord:
+        """The tenant's record; another tenant's image is not found, exactly like a missing one."""
         with dependency(_CATALOG):
             response = self._client.get_item(
                 TableName=self._table, Key={"image_id": {"S": image_id}}, ConsistentRead=True
             )
         item = response.get("Item")
-        if item is None:
+        if item is None or item.get("tenant_id", {}).get("S") != tenant_id:
             raise ImageNotFoundError("No image with this id.")
         return ImageRecord.from_item(_from_dynamo(item))
 
-    def list_for_user(self, user_id: str) -> list[ImageRecord]:
-        """Every image of one user, newest first: a Query on the by-user index, never a Scan."""
+    def list_for_owner(self, owner: str) -> list[ImageRecord]:
+        """Every image of one owner, newest first: a Query on the by-owner index, never a Scan."""
         records: list[ImageRecord] = []
         query: dict[str, Any] = {
             "TableName": self._table,
-            "IndexName": self._by_user_index,
-            "KeyConditionExpression": "user_id = :user_id",
-            "ExpressionAttributeValues": {":user_id": {"S": user_id}},
+            "IndexName": self._by_owner_index,
+            "KeyConditionExpression": "#owner = :owner",
+            "ExpressionAttributeNames": {"#owner": "owner"},
+            "ExpressionAttributeValues": {":owner": {"S": owner}},
             "ScanIndexForward": False,
         }
         with dependency(_CATALOG):
@@ -74,14 +76,16 @@ class ImageCatalog:
                     return records
                 query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    def delete(self, image_id: str) -> ImageRecord:
-        """Remove a record and return what it held; unknown ids are not found."""
+    def delete(self, image_id: str, tenant_id: str) -> ImageRecord:
+        """Remove the tenant's record and return what it held; unknown ids and other tenants'
+        images are not found, and the condition makes the check and the delete one step."""
         with dependency(_CATALOG):
             try:
                 response = self._client.delete_item(
                     TableName=self._table,
                     Key={"image_id": {"S": image_id}},
-                    ConditionExpression="attribute_exists(image_id)",
+                    ConditionExpression="attribute_exists(image_id) AND tenant_id = :tenant_id",
+                    ExpressionAttributeValues={":tenant_id": {"S": tenant_id}},
                     ReturnValues="ALL_OLD",
                 )
             except ClientError as err:

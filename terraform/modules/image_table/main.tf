@@ -1,4 +1,4 @@
-# Image metadata: one item per image id; the by-user index serves listings newest first.
+# Image metadata: one item per image id; the by-owner index (tenant#user) serves listings newest first.
 resource "aws_dynamodb_table" "this" {
   name         = var.table_name
   billing_mode = "PAY_PER_REQUEST"
@@ -10,7 +10,7 @@ resource "aws_dynamodb_table" "this" {
   }
 
   attribute {
-    name = "user_id"
+    name = "owner"
     type = "S"
   }
 
@@ -20,8 +20,8 @@ resource "aws_dynamodb_table" "this" {
   }
 
   global_secondary_index {
-    name            = var.by_user_index_name
-    hash_key        = "user_id"
+    name            = var.by_owner_index_name
+    hash_key        = "owner"
     range_key       = "created_at"
     projection_type = "ALL"
   }

@@ -8,12 +8,12 @@ output "table_arn" {
   value       = aws_dynamodb_table.this.arn
 }
 
-output "by_user_index_name" {
-  description = "Name of the by-user index."
-  value       = var.by_user_index_name
+output "by_owner_index_name" {
+  description = "Name of the by-owner index."
+  value       = var.by_owner_index_name
 }
 
-output "by_user_index_arn" {
-  description = "ARN of the by-user index (for IAM policies)."
-  value       = "${aws_dynamodb_table.this.arn}/index/${var.by_user_index_name}"
+output "by_owner_index_arn" {
+  description = "ARN of the by-owner index (for IAM policies)."
+  value       = "${aws_dynamodb_table.this.arn}/index/${var.by_owner_index_name}"
 }

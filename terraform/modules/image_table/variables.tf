@@ -8,14 +8,14 @@ variable "table_name" {
   }
 }
 
-variable "by_user_index_name" {
+variable "by_owner_index_name" {
   type        = string
-  description = "Name of the global secondary index on (user_id, created_at) used for listings."
-  default     = "by_user"
+  description = "Name of the global secondary index on (owner, created_at) used for listings; owner is \"<API key id>#<user_id>\"."
+  default     = "by_owner"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.by_user_index_name))
-    error_message = "by_user_index_name must be 3-255 characters of letters, digits, '_', '-' and '.'."
+    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.by_owner_index_name))
+    error_message = "by_owner_index_name must be 3-255 characters of letters, digits, '_', '-' and '.'."
   }
 }
 
