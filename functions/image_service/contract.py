@@ -15,10 +15,18 @@ MAX_DESCRIPTION_CHARS: Final = 1024
 MAX_TAGS: Final = 20
 MAX_TAG_CHARS: Final = 64
 
+# Decoded pixels (width x height) an image may declare: a few KB of PNG can claim 100 MP,
+# which would exhaust a function's memory when decoded (decompression bomb).
+MAX_IMAGE_PIXELS: Final = 50_000_000
+
 # Types are detected from the bytes, never from a name or a declared type.
 ALLOWED_CONTENT_TYPES: Final = ("image/jpeg", "image/png", "image/gif", "image/webp")
 
 METADATA_HEADER: Final = "X-Image-Metadata"
+
+# An object the functions failed to delete (its metadata write failed, or its image was deleted)
+# carries this tag; the bucket's lifecycle rule (terraform/modules/image_bucket) expires it.
+ORPHAN_TAG: Final = ("image-service:orphan", "true")
 IMAGE_ID_PATTERN: Final = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 # Browsers may send these request headers and read these response headers (CORS); the

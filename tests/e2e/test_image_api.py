@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.e2e.conftest import Api, Storage, photo
-from tests.fixtures.images import GIF, JPEG, WEBP, png
+from tests.fixtures.images import GIF, JPEG, WEBP, png, png_bomb
 
 
 def upload(api: Api, user_id: str, data: bytes, name: str, **fields: object) -> dict[str, object]:
@@ -120,6 +120,10 @@ def test_every_route_needs_a_valid_api_key(
     assert (storage.object_count(), storage.item_count()) == before
 
 
+def _upload_body(data: bytes) -> str:
+    return json.dumps({"user_id": "alice", "image_name": "x.png", "file": base64.b64encode(data).decode()})
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
@@ -153,6 +157,18 @@ def test_every_route_needs_a_valid_api_key(
             422,
             "validation_error",
         ),
+        (_upload_body(png_bomb()), 400, "too_many_pixels"),
+        (
+            _upload_body(b"GIF89a/*\x00\x00*/=1;alert(document.domain)//" + b"A" * 64),
+            415,
+            "unsupported_media_type",
+        ),
+        (_upload_body(b""), 422, "validation_error"),
+        (
+            _upload_body(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+            415,
+            "unsupported_media_type",
+        ),
     ],
     ids=[
         "malformed-json",
@@ -161,6 +177,10 @@ def test_every_route_needs_a_valid_api_key(
         "not-an-image",
         "unknown-field",
         "path-in-name",
+        "decompression-bomb",
+        "gif-script-polyglot",
+        "empty-file",
+        "svg",
     ],
 )
 def test_bad_input_gets_its_4xx_and_stores_nothing(

@@ -236,7 +236,9 @@ def test_proxy_events_name_the_callers_api_key_as_on_aws(v1: Any) -> None:
 
     # When the gateway builds the Lambda event for a keyed method, and for the keyless preflight
     def identity(path: str, method: str) -> dict[str, Any]:
-        event = v1._build_lambda_event_v1(api_id, "api", {}, resources[path], path, method, headers, None, {}, {})
+        event = v1._build_lambda_event_v1(
+            api_id, "api", {}, resources[path], path, method, headers, None, {}, {}
+        )
         return dict(event["requestContext"]["identity"])
 
     keyed = identity("/v1/images", "GET")

@@ -11,6 +11,7 @@ from image_service.errors import (
     ImageNotFoundError,
     InvalidBase64Error,
     PayloadTooLargeError,
+    TooManyPixelsError,
     UnsupportedImageTypeError,
 )
 from image_service.image_types import detect_content_type
@@ -23,7 +24,7 @@ from image_service.images import (
     timestamp,
 )
 from image_service.models import UploadRequest
-from tests.fixtures.images import GIF, JPEG, WEBP, png
+from tests.fixtures.images import GIF, JPEG, WEBP, png, png_bomb
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,42 @@ def test_detects_each_allowed_type_from_bytes(data: bytes, expected: str) -> Non
 def test_rejects_bytes_that_are_not_an_allowed_image(data: bytes) -> None:
     with pytest.raises(UnsupportedImageTypeError):
         detect_content_type(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"GIF89a/*\x00\x00*/=1;alert(document.domain)//" + b"A" * 64,  # GIF header, then script
+        b"GIF89a" + b"\x01\x00\x01\x00\x00\x00\x00",  # a header and nothing else
+        png()[:30],  # truncated inside IDAT
+        png()[:-8] + b"\x00" * 8,  # IEND's CRC forged
+        b"\xff\xd8\xff<script>alert(1)</script>",  # JPEG magic, no JPEG
+        b"RIFF\x10\x00\x00\x00WEBPVP8 <html></html>",  # WebP magic, no WebP
+    ],
+    ids=[
+        "gif-polyglot",
+        "gif-header-only",
+        "png-truncated",
+        "png-bad-crc",
+        "jpeg-magic-only",
+        "webp-magic-only",
+    ],
+)
+def test_rejects_allowed_magic_over_a_malformed_body(data: bytes) -> None:
+    with pytest.raises(UnsupportedImageTypeError):
+        detect_content_type(data)
+
+
+def test_rejects_a_decompression_bomb_before_decoding_it() -> None:
+    bomb = png_bomb()
+    assert len(bomb) < 20_000  # tiny on the wire, 100 MP declared
+    with pytest.raises(TooManyPixelsError, match="10000x10000"):
+        detect_content_type(bomb)
+
+
+def test_accepts_an_image_at_the_pixel_limit() -> None:
+    side = int(contract.MAX_IMAGE_PIXELS**0.5)
+    assert detect_content_type(png_bomb(side, side)) == "image/png"
 
 
 def test_empty_file_is_its_own_error() -> None:
@@ -81,7 +118,9 @@ def test_new_record_describes_the_bytes_not_the_claims() -> None:
     request = UploadRequest(user_id="alice", image_name="holiday.gif", tags=["sea"], file="x")
     now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
-    record = new_image_record(request, png(), tenant_id="tenant-a", now=now, image_id="11111111-2222-4333-8444-555555555555")
+    record = new_image_record(
+        request, png(), tenant_id="tenant-a", now=now, image_id="11111111-2222-4333-8444-555555555555"
+    )
 
     assert record.content_type == "image/png"  # the name says .gif; the bytes win
     assert record.size == len(png())
