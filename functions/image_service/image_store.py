@@ -2,9 +2,9 @@
 
 S3 and DynamoDB share no transaction, so the order of writes is the design: the object is
 written before its metadata (an image is visible only once both exist) and the metadata is
-removed before its object (a listed image can always be fetched)."""
+removed before its object (a listed image can always be fetched). An object left without
+metadata is deleted, or, when that fails too, tagged for the bucket's lifecycle rule to expire."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,8 +30,7 @@ class ImageStore:
         try:
             self.catalog.put_new(record)
         except ImageServiceError:
-            # Undo the object so nothing is left that no metadata points at.
-            _best_effort(lambda: self.objects.delete(record.object_key), record)
+            self._discard_object(record)
             raise
 
     def load(self, image_id: str, tenant_id: str) -> tuple[ImageRecord, bytes]:
@@ -46,15 +45,25 @@ class ImageStore:
 
     def remove(self, image_id: str, tenant_id: str) -> ImageRecord:
         record = self.catalog.delete(image_id, tenant_id)
-        _best_effort(lambda: self.objects.delete(record.object_key), record)
+        # The image is gone for every reader now; the bytes follow, or expire.
+        self._discard_object(record)
         return record
 
+    def _discard_object(self, record: ImageRecord) -> None:
+        """Delete an object no metadata points at; failing that, tag it to expire; never raise."""
+        try:
+            self.objects.delete(record.object_key)
+        except ImageServiceError:
+            try:
+                self.objects.mark_orphan(record.object_key)
+            except ImageServiceError:
+                logger.exception("orphan object left behind, untagged", extra=_where(record))
+            else:
+                logger.warning("orphan object tagged to expire", extra=_where(record))
 
-def _best_effort(cleanup: Callable[[], None], record: ImageRecord) -> None:
-    try:
-        cleanup()
-    except ImageServiceError:
-        logger.exception("orphan object left behind", object_key=record.object_key, image_id=record.image_id)
+
+def _where(record: ImageRecord) -> dict[str, str]:
+    return {"object_key": record.object_key, "image_id": record.image_id}
 
 
 @lru_cache(maxsize=1)

@@ -5,9 +5,12 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 
 import boto3
 import pytest
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 BUCKET = "unit-images"
@@ -143,3 +146,20 @@ def headers_of(response: dict[str, Any]) -> dict[str, str]:
     for name, values in (response.get("multiValueHeaders") or {}).items():
         merged[name] = ", ".join(values)
     return merged
+
+
+def failing(*operations: str) -> Any:
+    """Make these AWS operations (e.g. "PutItem") fail as an outage would; all others go through."""
+    original = BaseClient._make_api_call
+
+    def call(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
+        if name in operations:
+            raise ClientError({"Error": {"Code": "InternalError", "Message": "injected"}}, name)
+        return original(self, name, params)
+
+    return mock.patch.object(BaseClient, "_make_api_call", new=call)
+
+
+def object_tags(key: str) -> dict[str, str]:
+    tag_set = boto3.client("s3").get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"]
+    return {tag["Key"]: tag["Value"] for tag in tag_set}

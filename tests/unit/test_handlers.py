@@ -7,8 +7,6 @@ from unittest import mock
 
 import boto3
 import pytest
-from botocore.client import BaseClient
-from botocore.exceptions import ClientError
 
 from image_service import contract
 from image_service.handlers import delete_image, get_image, list_images, upload_image
@@ -17,6 +15,7 @@ from tests.unit.conftest import (
     BUCKET,
     TENANT,
     api_event,
+    failing,
     headers_of,
     invoke,
     json_body,
@@ -152,18 +151,6 @@ def test_metadata_failure_removes_the_object_and_answers_503() -> None:
     assert "metadata" in json_body(response)["error"]["message"]
     assert stored_objects() == []
     assert stored_items() == []
-
-
-def failing(operation: str) -> Any:
-    """Make one AWS operation fail as a service outage would; every other call goes through."""
-    original = BaseClient._make_api_call
-
-    def call(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
-        if name == operation:
-            raise ClientError({"Error": {"Code": "InternalError", "Message": "boom"}}, name)
-        return original(self, name, params)
-
-    return mock.patch.object(BaseClient, "_make_api_call", new=call)
 
 
 # ---- list ----

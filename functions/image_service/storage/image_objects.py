@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from image_service import contract
 from image_service.errors import ImageNotFoundError
 from image_service.storage import clients
 from image_service.storage.errors import dependency, error_code
@@ -42,3 +43,11 @@ class ImageObjects:
     def delete(self, key: str) -> None:
         with dependency(_STORE):
             self._client.delete_object(Bucket=self._bucket, Key=key)
+
+    def mark_orphan(self, key: str) -> None:
+        """Tag an object no metadata points at, so the lifecycle rule expires it."""
+        tag_key, tag_value = contract.ORPHAN_TAG
+        with dependency(_STORE):
+            self._client.put_object_tagging(
+                Bucket=self._bucket, Key=key, Tagging={"TagSet": [{"Key": tag_key, "Value": tag_value}]}
+            )

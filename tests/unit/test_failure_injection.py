@@ -1,0 +1,164 @@
+"""Consistency under faults: S3 and DynamoDB share no transaction, so every call the functions
+make is failed in turn (and in pairs) through a full upload/list/get/delete life. After each,
+the client saw success, a 404 or a 503 (never a 500), no image lists that cannot be fetched, and
+every object without metadata is deleted or tagged for the lifecycle rule to expire."""
+
+import base64
+import itertools
+import json
+from typing import Any
+
+import pytest
+
+from image_service import contract
+from image_service.handlers import delete_image, get_image, list_images, upload_image
+from tests.fixtures.images import png
+from tests.unit.conftest import (
+    api_event,
+    failing,
+    invoke,
+    json_body,
+    object_tags,
+    stored_items,
+    stored_objects,
+)
+
+pytestmark = pytest.mark.usefixtures("aws")
+
+# Every AWS operation the four functions call.
+OPERATIONS = (
+    "PutObject",
+    "PutItem",
+    "DeleteObject",
+    "PutObjectTagging",
+    "GetItem",
+    "GetObject",
+    "Query",
+    "DeleteItem",
+)
+FAULTS = [(op,) for op in OPERATIONS] + list(itertools.combinations(OPERATIONS, 2))
+IMAGE = "/v1/images/{image_id}"
+
+
+def _upload() -> dict[str, Any]:
+    body = json.dumps({"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()})
+    return invoke(
+        upload_image.lambda_handler, api_event("POST", "/v1/images", resource="/v1/images", body=body)
+    )
+
+
+def _on_image(handler: Any, method: str, image_id: str) -> dict[str, Any]:
+    event = api_event(
+        method, f"/v1/images/{image_id}", resource=IMAGE, path_parameters={"image_id": image_id}
+    )
+    return invoke(handler, event)
+
+
+def _list() -> dict[str, Any]:
+    event = api_event("GET", "/v1/images", resource="/v1/images", query={"user_id": "alice"})
+    return invoke(list_images.lambda_handler, event)
+
+
+def _assert_consistent(faults: tuple[str, ...]) -> None:
+    """No dangling metadata; any object without metadata is marked to expire, unless S3 refused
+    both the delete and the tag (then the function logs the key: the one residual case)."""
+    objects = set(stored_objects())
+    items = {item["object_key"]["S"] for item in stored_items()}
+    assert items <= objects, "metadata whose bytes are gone"
+    if {"DeleteObject", "PutObjectTagging"} <= set(faults):
+        return
+    for key in objects - items:
+        assert object_tags(key) == dict([contract.ORPHAN_TAG]), f"untagged orphan {key}"
+    # Everything listed can be fetched, byte for byte.
+    for image in json_body(_list())["images"]:
+        assert _on_image(get_image.lambda_handler, "GET", image["image_id"])["statusCode"] == 200
+
+
+@pytest.mark.parametrize("faults", FAULTS, ids=["+".join(f) for f in FAULTS])
+def test_a_life_under_faults_leaves_nothing_half_written(faults: tuple[str, ...]) -> None:
+    statuses: list[int] = []
+    # Given an image stored before the outage (so get and delete have something to work on)
+    existing = json_body(_upload())["image_id"]
+
+    # When the operations fail during a whole life: upload, list, get, delete
+    with failing(*faults):
+        uploaded = _upload()
+        statuses.append(uploaded["statusCode"])
+        statuses.append(_list()["statusCode"])
+        statuses.append(_on_image(get_image.lambda_handler, "GET", existing)["statusCode"])
+        statuses.append(_on_image(delete_image.lambda_handler, "DELETE", existing)["statusCode"])
+
+    # Then each answer is a success or a retryable 503 (with the error format), never a 500
+    assert set(statuses) <= {200, 201, 503}, statuses
+    if uploaded["statusCode"] == 503:
+        assert json_body(uploaded)["error"]["code"] == "service_unavailable"
+    # ...and the stores agree with each other and with what the client was told
+    _assert_consistent(faults)
+    expected = set() if statuses[3] == 200 else {existing}
+    if uploaded["statusCode"] == 201:
+        expected.add(json_body(uploaded)["image_id"])
+    assert {image["image_id"] for image in json_body(_list())["images"]} == expected
+
+
+def test_metadata_failure_with_a_failed_rollback_tags_the_object_to_expire() -> None:
+    with failing("PutItem", "DeleteObject"):
+        response = _upload()
+    assert response["statusCode"] == 503
+    assert stored_items() == []
+    [key] = stored_objects()
+    assert object_tags(key) == {contract.ORPHAN_TAG[0]: contract.ORPHAN_TAG[1]}
+
+
+def test_when_s3_refuses_delete_and_tag_the_orphan_is_logged_by_key(caplog: pytest.LogCaptureFixture) -> None:
+    with failing("PutItem", "DeleteObject", "PutObjectTagging"):
+        response = _upload()
+    assert response["statusCode"] == 503
+    [key] = stored_objects()
+    assert object_tags(key) == {}
+    assert any(
+        record.getMessage() == "orphan object left behind, untagged"
+        and getattr(record, "object_key", None) == key
+        for record in caplog.records
+    )
+
+
+def test_delete_whose_object_delete_fails_still_succeeds_and_tags_the_bytes() -> None:
+    image_id = json_body(_upload())["image_id"]
+    with failing("DeleteObject"):
+        response = _on_image(delete_image.lambda_handler, "DELETE", image_id)
+    assert response["statusCode"] == 200
+    assert stored_items() == []
+    assert object_tags(f"images/{image_id}") == dict([contract.ORPHAN_TAG])
+    assert _on_image(get_image.lambda_handler, "GET", image_id)["statusCode"] == 404
+
+
+def test_a_failed_metadata_delete_keeps_the_whole_image() -> None:
+    image_id = json_body(_upload())["image_id"]
+    with failing("DeleteItem"):
+        response = _on_image(delete_image.lambda_handler, "DELETE", image_id)
+    assert response["statusCode"] == 503
+    got = _on_image(get_image.lambda_handler, "GET", image_id)
+    assert got["statusCode"] == 200
+    assert base64.b64decode(got["body"]) == png()
+
+
+def test_every_fault_was_injected_where_the_functions_call() -> None:
+    # Guards the list above: each operation really happens in a normal life.
+    seen: set[str] = set()
+    from botocore.client import BaseClient
+
+    original = BaseClient._make_api_call
+
+    def spy(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
+        seen.add(name)
+        return original(self, name, params)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseClient, "_make_api_call", spy)
+        image_id = json_body(_upload())["image_id"]
+        _list()
+        _on_image(get_image.lambda_handler, "GET", image_id)
+        _on_image(delete_image.lambda_handler, "DELETE", image_id)
+        with failing("PutItem", "DeleteObject"):
+            _upload()
+    assert set(OPERATIONS) <= seen
