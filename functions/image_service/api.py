@@ -43,16 +43,23 @@ def error_response(status: int, code: str, message: str) -> Response[str]:
     return json_response(status, ErrorResponse(error=ErrorDetail(code=code, message=message)))
 
 
+def raw_body(event: APIGatewayProxyEvent) -> bytes:
+    """The request body's bytes (the gateway base64-encodes bodies: binary media types */*)."""
+    body = event.body
+    if not body:
+        return b""
+    try:
+        return base64.b64decode(body, validate=True) if event.is_base64_encoded else body.encode()
+    except (binascii.Error, ValueError) as err:
+        raise MalformedJsonError("The request body is not valid JSON.") from err
+
+
 def parse_body(event: APIGatewayProxyEvent, model: type[ModelT]) -> ModelT:
     """The request body validated against a model: 400 for bytes that are not JSON,
     422 for JSON that does not fit the model."""
-    body = event.body
-    if not body:
+    raw = raw_body(event)
+    if not raw:
         raise MalformedJsonError("The request body must be a JSON object.")
-    try:
-        raw = base64.b64decode(body, validate=True) if event.is_base64_encoded else body.encode()
-    except (binascii.Error, ValueError) as err:
-        raise MalformedJsonError("The request body is not valid JSON.") from err
     try:
         return model.model_validate_json(raw)
     except ValidationError as err:

@@ -29,8 +29,13 @@ METADATA_HEADER: Final = "X-Image-Metadata"
 ORPHAN_TAG: Final = ("image-service:orphan", "true")
 IMAGE_ID_PATTERN: Final = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
+# A client retrying an upload sends the same key; the first answer is returned for 24 hours.
+IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
+IDEMPOTENCY_KEY_PATTERN: Final = r"^[!-~]{1,255}$"  # printable ASCII, no spaces
+IDEMPOTENCY_TTL_SECONDS: Final = 24 * 60 * 60
+
 # Browsers may send these request headers and read these response headers (CORS); the
 # gateway's preflight answers in openapi/api.yaml list the same names.
-CORS_ALLOW_HEADERS: Final = ("Content-Type", "X-Api-Key")
+CORS_ALLOW_HEADERS: Final = ("Content-Type", "X-Api-Key", IDEMPOTENCY_HEADER)
 CORS_EXPOSE_HEADERS: Final = ("Content-Disposition", "Location", METADATA_HEADER)
 CORS_MAX_AGE_SECONDS: Final = 600

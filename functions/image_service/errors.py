@@ -48,6 +48,15 @@ class ValidationFailedError(ImageServiceError):
     code = "validation_error"
 
 
+class IdempotencyKeyReusedError(ValidationFailedError):
+    code = "idempotency_key_reused"
+
+
+class IdempotencyInProgressError(ImageServiceError):
+    status = 409
+    code = "idempotency_in_progress"
+
+
 class ImageNotFoundError(ImageServiceError):
     status = 404
     code = "image_not_found"

@@ -12,6 +12,7 @@ class Settings:
     images_bucket: str
     images_table: str
     images_by_owner_index: str
+    idempotency_table: str | None
 
     @classmethod
     def from_environ(cls) -> "Settings":
@@ -23,6 +24,7 @@ class Settings:
             images_bucket=os.environ["IMAGES_BUCKET"],
             images_table=os.environ["IMAGES_TABLE"],
             images_by_owner_index=os.environ.get("IMAGES_BY_OWNER_INDEX", "by_owner"),
+            idempotency_table=os.environ.get("IDEMPOTENCY_TABLE") or None,
         )
 
 

@@ -17,6 +17,7 @@ BUCKET = "unit-images"
 TABLE = "unit-images"
 INDEX = "by_owner"
 TENANT = "unit-key-id"
+IDEMPOTENCY_TABLE = "unit-idempotency"
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,7 @@ def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "IMAGES_BUCKET": BUCKET,
         "IMAGES_TABLE": TABLE,
         "IMAGES_BY_OWNER_INDEX": INDEX,
+        "IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
         "POWERTOOLS_SERVICE_NAME": "image-service-unit",
     }.items():
         monkeypatch.setenv(name, value)
@@ -36,11 +38,12 @@ def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _clear_process_caches() -> None:
+    from image_service import idempotency
     from image_service.image_store import get_image_store
     from image_service.settings import get_settings
     from image_service.storage import clients
 
-    for cached in (get_settings, get_image_store, clients.s3, clients.dynamodb):
+    for cached in (get_settings, get_image_store, clients.s3, clients.dynamodb, idempotency._guarded):
         cached.cache_clear()
 
 
@@ -70,6 +73,12 @@ def aws() -> Iterator[None]:
                 }
             ],
         )
+        boto3.client("dynamodb").create_table(
+            TableName=IDEMPOTENCY_TABLE,
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        )
         yield
     _clear_process_caches()
 
@@ -90,6 +99,9 @@ class LambdaContext:
     invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:unit-test"
     aws_request_id: str = "00000000-0000-0000-0000-000000000000"
 
+    def get_remaining_time_in_millis(self) -> int:
+        return 15_000
+
 
 def api_event(
     method: str,
@@ -99,6 +111,7 @@ def api_event(
     body: str | bytes | None = None,
     query: dict[str, str] | None = None,
     path_parameters: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
     base64_body: bool = True,
     api_key_id: str | None = TENANT,
 ) -> dict[str, Any]:
@@ -112,7 +125,7 @@ def api_event(
         "resource": resource,
         "path": path,
         "httpMethod": method,
-        "headers": {"content-type": "application/json", "x-api-key": "unit-key"},
+        "headers": {"content-type": "application/json", "x-api-key": "unit-key", **(headers or {})},
         "multiValueHeaders": {},
         "queryStringParameters": query,
         "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,

@@ -177,3 +177,11 @@ def test_terraform_fills_every_placeholder_of_the_document() -> None:
     assert placeholders == {f"{name}_uri" for name in PLACEHOLDER.findall(SPEC_TEXT)} | {"cors_allow_origin"}
     assert "cors_allow_origin = var.cors_allow_origin" in module
     assert "CORS_ALLOW_ORIGIN" in TERRAFORM_MAIN
+
+
+def test_the_idempotency_header_is_the_contract_one() -> None:
+    upload = SPEC["paths"]["/v1/images"]["post"]
+    [header] = [p for p in upload["parameters"] if p["in"] == "header"]
+    assert header["name"] == contract.IDEMPOTENCY_HEADER
+    assert header["schema"]["pattern"] == contract.IDEMPOTENCY_KEY_PATTERN
+    assert "409" in upload["responses"]
