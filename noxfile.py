@@ -18,7 +18,7 @@ nox.needs_version = ">=2024.10"
 nox.options.default_venv_backend = "virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.sessions = ["lint", "typecheck", "security", "tests"]
 
 PYTHON = "3.11"
 # The emulator stack's own variables (terraform/emulator.tfvars): two keys, i.e. two tenants.
@@ -260,6 +260,31 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on functions/."""
     install_groups(session, "typecheck")
     session.run("mypy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def security(session: nox.Session) -> None:
+    """checkov on terraform/: fails on any failed check (skips are justified next to each resource)."""
+    install_groups(session, "security")
+    session.run(
+        "checkov",
+        "--directory",
+        str(paths.TERRAFORM),
+        "--framework",
+        "terraform",
+        "--quiet",
+        "--compact",
+        # Offline: local modules only, no policy download from the Prisma Cloud platform
+        "--download-external-modules",
+        "false",
+        "--skip-download",
+        # What tflocal writes next to the configuration during an emulator run is not the Terraform
+        "--skip-path",
+        r"_override\.tf(\.json)?$",
+        *session.posargs,
+        # No PyPI version check at start-up (a DNS lookup that can hang on an offline machine)
+        env={"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"},
+    )
 
 
 @nox.session(python=PYTHON)

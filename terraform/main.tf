@@ -10,9 +10,13 @@ locals {
     IMAGES_BUCKET           = module.bucket.bucket_name
     IMAGES_TABLE            = module.table.table_name
     IMAGES_BY_OWNER_INDEX   = module.table.by_owner_index_name
+    IDEMPOTENCY_TABLE       = module.idempotency.table_name
     POWERTOOLS_SERVICE_NAME = var.name_prefix
     POWERTOOLS_LOG_LEVEL    = "INFO"
     CORS_ALLOW_ORIGIN       = var.cors_allow_origin
+    # The tag the bucket's lifecycle rule expires: one fact, defined by the bucket module.
+    ORPHAN_TAG_KEY   = module.bucket.orphan_tag.key
+    ORPHAN_TAG_VALUE = module.bucket.orphan_tag.value
   }
 
   # One function per operation; each may do exactly what its operation needs.
@@ -21,8 +25,14 @@ locals {
       handler     = "image_service.handlers.upload_image.lambda_handler"
       description = "POST /v1/images: store an image and its metadata"
       statements = [
-        { sid = "WriteImages", actions = ["s3:PutObject", "s3:DeleteObject"], resources = [local.images] },
+        # PutObjectTagging: an object the rollback cannot delete is tagged to expire (orphan_tag).
+        { sid = "WriteImages", actions = ["s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging"], resources = [local.images] },
         { sid = "AddMetadata", actions = ["dynamodb:PutItem"], resources = [module.table.table_arn] },
+        {
+          sid       = "RecordRetries"
+          actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+          resources = [module.idempotency.table_arn]
+        },
       ]
     }
     list_images = {
@@ -44,7 +54,8 @@ locals {
       handler     = "image_service.handlers.delete_image.lambda_handler"
       description = "DELETE /v1/images/{image_id}: delete an image"
       statements = [
-        { sid = "DeleteImages", actions = ["s3:DeleteObject"], resources = [local.images] },
+        # PutObjectTagging: bytes whose delete fails after the metadata went are tagged to expire.
+        { sid = "DeleteImages", actions = ["s3:DeleteObject", "s3:PutObjectTagging"], resources = [local.images] },
         { sid = "DeleteMetadata", actions = ["dynamodb:DeleteItem"], resources = [module.table.table_arn] },
       ]
     }
@@ -64,17 +75,26 @@ module "table" {
   table_name = "${var.name_prefix}-images"
 }
 
+module "idempotency" {
+  source = "./modules/idempotency_table"
+
+  table_name = "${var.name_prefix}-idempotency"
+}
+
 module "function" {
   source   = "./modules/lambda_function"
   for_each = local.functions
 
-  function_name     = "${var.name_prefix}-${replace(each.key, "_", "-")}"
-  description       = each.value.description
-  package_path      = local.package_path
-  handler           = each.value.handler
-  environment       = local.environment
-  memory_size       = var.lambda_memory_size
-  policy_statements = each.value.statements
+  function_name        = "${var.name_prefix}-${replace(each.key, "_", "-")}"
+  description          = each.value.description
+  package_path         = local.package_path
+  handler              = each.value.handler
+  environment          = local.environment
+  memory_size          = var.lambda_memory_size
+  reserved_concurrency = var.lambda_reserved_concurrency
+  tracing_mode         = var.tracing_enabled ? "Active" : "PassThrough"
+  log_retention_days   = var.log_retention_days
+  policy_statements    = each.value.statements
 }
 
 module "api" {
@@ -95,4 +115,11 @@ module "api" {
   throttle_rate_limit  = var.throttle_rate_limit
   throttle_burst_limit = var.throttle_burst_limit
   quota_per_day        = var.quota_per_day
+
+  stage_throttle_rate_limit      = var.stage_throttle_rate_limit
+  stage_throttle_burst_limit     = var.stage_throttle_burst_limit
+  execution_logging_level        = var.api_execution_logging_level
+  xray_tracing_enabled           = var.tracing_enabled
+  log_retention_days             = var.log_retention_days
+  manage_account_cloudwatch_role = var.manage_api_gateway_account_cloudwatch_role
 }

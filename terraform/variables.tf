@@ -84,3 +84,70 @@ variable "tags" {
   description = "Extra tags on every resource."
   default     = {}
 }
+
+variable "lambda_reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrent executions of each function; -1 (default) leaves them on the account's unreserved pool. Reserving is opt-in because AWS refuses reservations that leave fewer than 10 unreserved executions, and a new account's limit may be just 10; the stage and usage-plan throttles bound the load either way."
+  default     = -1
+
+  validation {
+    condition     = var.lambda_reserved_concurrency >= -1 && var.lambda_reserved_concurrency == floor(var.lambda_reserved_concurrency)
+    error_message = "lambda_reserved_concurrency must be -1 (unreserved) or a whole number of executions."
+  }
+}
+
+variable "stage_throttle_rate_limit" {
+  type        = number
+  description = "Steady-state requests per second the API stage accepts from all keys together (per-key limits are throttle_rate_limit)."
+  default     = 500
+
+  validation {
+    condition     = var.stage_throttle_rate_limit > 0
+    error_message = "stage_throttle_rate_limit must be positive."
+  }
+}
+
+variable "stage_throttle_burst_limit" {
+  type        = number
+  description = "Burst of requests the API stage accepts from all keys together."
+  default     = 1000
+
+  validation {
+    condition     = var.stage_throttle_burst_limit > 0 && var.stage_throttle_burst_limit == floor(var.stage_throttle_burst_limit)
+    error_message = "stage_throttle_burst_limit must be a positive whole number."
+  }
+}
+
+variable "api_execution_logging_level" {
+  type        = string
+  description = "API Gateway execution logs: ERROR (failed requests), INFO (every request) or OFF. Needs the account's API Gateway CloudWatch role: see manage_api_gateway_account_cloudwatch_role."
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.api_execution_logging_level)
+    error_message = "api_execution_logging_level must be OFF, ERROR or INFO."
+  }
+}
+
+variable "manage_api_gateway_account_cloudwatch_role" {
+  type        = bool
+  description = "Create the role API Gateway writes logs with and set it on the account. That setting is one per account and region, shared by every REST API there: set false if the account already has one that something else manages (terraform/modules/rest_api/README.md)."
+  default     = true
+}
+
+variable "tracing_enabled" {
+  type        = bool
+  description = "X-Ray tracing of the API stage and of the functions (Active mode)."
+  default     = true
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days to keep the functions' logs and the API's access and execution logs."
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+  }
+}

@@ -7,3 +7,8 @@ output "bucket_arn" {
   description = "ARN of the image bucket (for IAM policies)."
   value       = aws_s3_bucket.this.arn
 }
+
+output "orphan_tag" {
+  description = "Object tag (key, value) that marks an orphaned upload for expiry; the functions get it as ORPHAN_TAG_KEY / ORPHAN_TAG_VALUE."
+  value       = var.orphan_tag
+}

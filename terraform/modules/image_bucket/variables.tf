@@ -19,3 +19,31 @@ variable "tags" {
   description = "Tags applied to the bucket."
   default     = {}
 }
+
+variable "noncurrent_version_retention_days" {
+  type        = number
+  description = "Days a deleted or overwritten image stays recoverable as a noncurrent version; the default matches DynamoDB point-in-time recovery (35 days), so a restored table finds the bytes its items name."
+  default     = 35
+
+  validation {
+    condition     = var.noncurrent_version_retention_days >= 1 && var.noncurrent_version_retention_days == floor(var.noncurrent_version_retention_days)
+    error_message = "noncurrent_version_retention_days must be a whole number of days, at least 1."
+  }
+}
+
+variable "orphan_tag" {
+  type = object({
+    key   = string
+    value = string
+  })
+  description = "Object tag the upload function puts on an object it could not roll back; a lifecycle rule expires tagged objects after a day. The same pair is ORPHAN_TAG in functions/image_service/contract.py (a unit test compares them)."
+  default = {
+    key   = "image-service:orphan"
+    value = "true"
+  }
+
+  validation {
+    condition     = length(var.orphan_tag.key) >= 1 && length(var.orphan_tag.key) <= 128 && length(var.orphan_tag.value) <= 256 && !startswith(lower(var.orphan_tag.key), "aws:")
+    error_message = "orphan_tag.key must be 1-128 characters not starting with \"aws:\", and orphan_tag.value at most 256 characters (S3 object tag limits)."
+  }
+}

@@ -33,3 +33,18 @@ output "usage_plan_id" {
   description = "Id of the usage plan."
   value       = aws_api_gateway_usage_plan.this.id
 }
+
+output "access_log_group_name" {
+  description = "CloudWatch log group of the stage's access logs (one JSON object per request)."
+  value       = aws_cloudwatch_log_group.access.name
+}
+
+output "execution_log_group_name" {
+  description = "CloudWatch log group API Gateway writes the stage's execution logs to."
+  value       = aws_cloudwatch_log_group.execution.name
+}
+
+output "account_cloudwatch_role_arn" {
+  description = "ARN of the account-wide API Gateway CloudWatch role this module set, or null when manage_account_cloudwatch_role is false."
+  value       = one(aws_iam_role.cloudwatch[*].arn)
+}

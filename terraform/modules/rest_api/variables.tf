@@ -99,3 +99,65 @@ variable "tags" {
   description = "Tags applied to every taggable resource of the module."
   default     = {}
 }
+
+variable "stage_throttle_rate_limit" {
+  type        = number
+  description = "Steady-state requests per second the stage accepts from all keys together (method settings for */*); bounds the load, and so the Lambda concurrency, however many keys exist."
+  default     = 500
+
+  validation {
+    condition     = var.stage_throttle_rate_limit > 0
+    error_message = "stage_throttle_rate_limit must be positive."
+  }
+}
+
+variable "stage_throttle_burst_limit" {
+  type        = number
+  description = "Burst of requests the stage accepts from all keys together."
+  default     = 1000
+
+  validation {
+    condition     = var.stage_throttle_burst_limit > 0 && var.stage_throttle_burst_limit == floor(var.stage_throttle_burst_limit)
+    error_message = "stage_throttle_burst_limit must be a positive whole number."
+  }
+}
+
+variable "execution_logging_level" {
+  type        = string
+  description = "API Gateway execution logging for every method: \"ERROR\" (default) logs failed requests only, \"INFO\" every request's steps, \"OFF\" none. Anything but OFF needs the account's CloudWatch role (manage_account_cloudwatch_role, or one the account already has)."
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.execution_logging_level)
+    error_message = "execution_logging_level must be OFF, ERROR or INFO."
+  }
+}
+
+variable "detailed_metrics_enabled" {
+  type        = bool
+  description = "Per-method CloudWatch metrics (billed as custom metrics, only in hours with traffic); the API-level metrics are always on."
+  default     = true
+}
+
+variable "xray_tracing_enabled" {
+  type        = bool
+  description = "X-Ray tracing of requests through the stage."
+  default     = true
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days to keep the stage's access and execution logs."
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+  }
+}
+
+variable "manage_account_cloudwatch_role" {
+  type        = bool
+  description = "Create the role API Gateway writes CloudWatch logs with and set it on the account (aws_api_gateway_account). That setting is one per account and region, shared by every REST API there: set false when the account already has one that something else manages."
+  default     = true
+}

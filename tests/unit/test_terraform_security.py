@@ -1,0 +1,139 @@
+"""The Terraform's security promises that `nox -s security` (checkov) cannot check by itself.
+
+Every skipped checkov check carries its reason next to the resource it skips, so a skip cannot
+be added silently; and the orphan tag the functions put on objects is the one the bucket's
+lifecycle rule expires."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from image_service import contract
+
+ROOT = Path(__file__).resolve().parents[2]
+TERRAFORM = ROOT / "terraform"
+MIN_REASON_WORDS = 8
+
+SKIP = re.compile(r"^\s*#\s*checkov:skip=(?P<check>CKV2?_[A-Z0-9]+_\d+):(?P<reason>.*)$")
+BLOCK_OPENING = re.compile(r'^\s*(resource|data|module)\s+"[^"]+"(\s+"[^"]+")?\s*\{\s*$')
+
+
+def terraform_files() -> list[Path]:
+    """The .tf files of a clone: no .terraform/ caches, no override file tflocal writes for a run."""
+    return sorted(
+        path
+        for path in TERRAFORM.rglob("*.tf")
+        if ".terraform" not in path.parts and not path.name.endswith("_override.tf")
+    )
+
+
+def skip_comments() -> list[tuple[str, int, str]]:
+    """(file, line number, line) of every line that mentions a checkov skip."""
+    return [
+        (str(path.relative_to(ROOT)), number, line)
+        for path in terraform_files()
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "checkov:skip" in line.lower()
+    ]
+
+
+def test_the_terraform_has_skips_to_check() -> None:
+    # Guards the tests below against passing on nothing (a moved directory, a changed glob)
+    assert terraform_files()
+    assert skip_comments()
+
+
+@pytest.mark.parametrize(("where", "number", "line"), skip_comments())
+def test_each_skip_names_one_check_and_explains_itself(where: str, number: int, line: str) -> None:
+    match = SKIP.match(line)
+    assert match, f"{where}:{number}: write skips as `#checkov:skip=CKV_..._N:<why>`, got {line.strip()!r}"
+    reason = match.group("reason").strip()
+    assert len(reason.split()) >= MIN_REASON_WORDS, (
+        f"{where}:{number}: skipping {match.group('check')} needs a real justification "
+        f"(at least {MIN_REASON_WORDS} words), got {reason!r}"
+    )
+
+
+def test_skips_sit_at_the_top_of_the_block_they_skip() -> None:
+    misplaced, duplicated = [], []
+    for path in terraform_files():
+        lines = path.read_text().splitlines()
+        index = 0
+        while index < len(lines):
+            if SKIP.match(lines[index]) is None:
+                index += 1
+                continue
+            # A run of skip comments: right under the block's opening line, each check once
+            where = f"{path.relative_to(ROOT)}:{index + 1}"
+            if index == 0 or not BLOCK_OPENING.match(lines[index - 1]):
+                misplaced.append(where)
+            checks = []
+            while index < len(lines) and (match := SKIP.match(lines[index])):
+                checks.append(match.group("check"))
+                index += 1
+            if len(checks) != len(set(checks)):
+                duplicated.append(where)
+    assert misplaced == [], "checkov skips belong right under the resource/data/module line they apply to"
+    assert duplicated == []
+
+
+def hcl_blocks(text: str, opening: str) -> list[str]:
+    """Every block whose first line matches the regex `opening`, braces balanced (these files
+    have none inside strings)."""
+    blocks = []
+    for start in (match.start() for match in re.finditer(opening, text)):
+        depth = 0
+        for position in range(text.index("{", start), len(text)):
+            depth += {"{": 1, "}": -1}.get(text[position], 0)
+            if depth == 0:
+                blocks.append(text[start : position + 1])
+                break
+        else:
+            raise AssertionError(f"unbalanced block after {opening!r}")
+    return blocks
+
+
+def hcl_block(text: str, opening: str) -> str:
+    blocks = hcl_blocks(text, opening)
+    assert len(blocks) == 1, f"expected one {opening!r} block, found {len(blocks)}"
+    return blocks[0]
+
+
+def test_orphan_tag_default_is_the_one_the_functions_put() -> None:
+    variables = (TERRAFORM / "modules" / "image_bucket" / "variables.tf").read_text()
+    block = hcl_block(variables, r'variable\s+"orphan_tag"')
+    default = re.search(
+        r'default\s*=\s*\{\s*key\s*=\s*"(?P<key>[^"]*)"\s*value\s*=\s*"(?P<value>[^"]*)"\s*\}', block
+    )
+    assert default, block
+    assert (default.group("key"), default.group("value")) == contract.ORPHAN_TAG
+
+
+def test_lifecycle_rule_expires_objects_with_the_orphan_tag_variable() -> None:
+    bucket = (TERRAFORM / "modules" / "image_bucket" / "main.tf").read_text()
+    lifecycle = hcl_block(bucket, r'resource\s+"aws_s3_bucket_lifecycle_configuration"\s+"this"')
+    [rule] = [
+        rule
+        for rule in hcl_blocks(lifecycle, r"\brule\s*\{")
+        if re.search(r'id\s*=\s*"expire-orphans"', rule)
+    ]
+    assert re.search(r"key\s*=\s*var\.orphan_tag\.key", rule)
+    assert re.search(r"value\s*=\s*var\.orphan_tag\.value", rule)
+    assert re.search(r"expiration\s*\{\s*days\s*=\s*1\s*\}", rule)
+
+
+def test_functions_get_the_orphan_tag_from_the_bucket_module() -> None:
+    main = (TERRAFORM / "main.tf").read_text()
+    environment = hcl_block(main, r"\benvironment\s*=\s*\{")
+    assert re.search(r"ORPHAN_TAG_KEY\s*=\s*module\.bucket\.orphan_tag\.key", environment)
+    assert re.search(r"ORPHAN_TAG_VALUE\s*=\s*module\.bucket\.orphan_tag\.value", environment)
+
+
+@pytest.mark.parametrize("sid", ["WriteImages", "DeleteImages"])
+def test_functions_that_discard_objects_may_tag_them(sid: str) -> None:
+    # upload_image (rollback) and delete_image both end in ImageStore._discard_object
+    main = (TERRAFORM / "main.tf").read_text()
+    statement = next(line for line in main.splitlines() if f'sid = "{sid}"' in line)
+    assert '"s3:DeleteObject"' in statement
+    assert '"s3:PutObjectTagging"' in statement
