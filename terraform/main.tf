@@ -26,7 +26,8 @@ locals {
       description = "POST /v1/images: store an image and its metadata"
       statements = [
         # PutObjectTagging: an object the rollback cannot delete is tagged to expire (orphan_tag).
-        { sid = "WriteImages", actions = ["s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging"], resources = [local.images] },
+        # DeleteObjectVersion: a rolled-back upload's version is removed for good, not kept for recovery.
+        { sid = "WriteImages", actions = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectTagging"], resources = [local.images] },
         { sid = "AddMetadata", actions = ["dynamodb:PutItem"], resources = [module.table.table_arn] },
         {
           sid       = "RecordRetries"

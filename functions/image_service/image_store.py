@@ -26,11 +26,14 @@ class ImageStore:
     catalog: ImageCatalog
 
     def save(self, record: ImageRecord, data: bytes) -> None:
-        self.objects.put(record.object_key, data, content_type=record.content_type, sha256=record.sha256)
+        version = self.objects.put(
+            record.object_key, data, content_type=record.content_type, sha256=record.sha256
+        )
         try:
             self.catalog.put_new(record)
         except ImageServiceError:
-            self._discard_object(record)
+            # Never visible to anyone: remove this version for good, not into the recovery window.
+            self._discard_object(record, version)
             raise
 
     def load(self, image_id: str, tenant_id: str) -> tuple[ImageRecord, bytes]:
@@ -49,10 +52,10 @@ class ImageStore:
         self._discard_object(record)
         return record
 
-    def _discard_object(self, record: ImageRecord) -> None:
+    def _discard_object(self, record: ImageRecord, version_id: str | None = None) -> None:
         """Delete an object no metadata points at; failing that, tag it to expire; never raise."""
         try:
-            self.objects.delete(record.object_key)
+            self.objects.delete(record.object_key, version_id)
         except ImageServiceError:
             try:
                 self.objects.mark_orphan(record.object_key)

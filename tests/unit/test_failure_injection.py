@@ -8,12 +8,14 @@ import itertools
 import json
 from typing import Any
 
+import boto3
 import pytest
 
 from image_service import contract
 from image_service.handlers import delete_image, get_image, list_images, upload_image
 from tests.fixtures.images import png
 from tests.unit.conftest import (
+    BUCKET,
     api_event,
     failing,
     invoke,
@@ -162,3 +164,21 @@ def test_every_fault_was_injected_where_the_functions_call() -> None:
         with failing("PutItem", "DeleteObject"):
             _upload()
     assert set(OPERATIONS) <= seen
+
+
+def test_on_a_versioned_bucket_a_rolled_back_upload_leaves_no_version_behind() -> None:
+    # Given versioning, as terraform/modules/image_bucket enables it
+    s3 = boto3.client("s3")
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    # When the metadata write fails
+    with failing("PutItem"):
+        assert _upload()["statusCode"] == 503
+    # Then the exact version was deleted for good: no noncurrent copy, no delete marker
+    versions = s3.list_object_versions(Bucket=BUCKET)
+    assert versions.get("Versions", []) == versions.get("DeleteMarkers", []) == []
+    # ...while a user's delete keeps the bytes recoverable as a noncurrent version
+    image_id = json_body(_upload())["image_id"]
+    assert _on_image(delete_image.lambda_handler, "DELETE", image_id)["statusCode"] == 200
+    kept = s3.list_object_versions(Bucket=BUCKET)
+    assert [v["Key"] for v in kept["Versions"]] == [f"images/{image_id}"]
+    assert [m["Key"] for m in kept["DeleteMarkers"]] == [f"images/{image_id}"]

@@ -20,15 +20,17 @@ class ImageObjects:
         self._bucket = bucket
         self._client = client or clients.s3()
 
-    def put(self, key: str, data: bytes, *, content_type: str, sha256: str) -> None:
+    def put(self, key: str, data: bytes, *, content_type: str, sha256: str) -> str | None:
+        """Store the bytes; the new version's id when the bucket is versioned."""
         with dependency(_STORE):
-            self._client.put_object(
+            response = self._client.put_object(
                 Bucket=self._bucket,
                 Key=key,
                 Body=data,
                 ContentType=content_type,
                 Metadata={"sha256": sha256},
             )
+        return response.get("VersionId")
 
     def get(self, key: str) -> bytes:
         with dependency(_STORE):
@@ -40,9 +42,14 @@ class ImageObjects:
                 raise
             return response["Body"].read()
 
-    def delete(self, key: str) -> None:
+    def delete(self, key: str, version_id: str | None = None) -> None:
+        """Delete the object (versioned buckets keep it as a noncurrent version), or with
+        `version_id` that exact version, for good."""
         with dependency(_STORE):
-            self._client.delete_object(Bucket=self._bucket, Key=key)
+            if version_id is None:
+                self._client.delete_object(Bucket=self._bucket, Key=key)
+            else:
+                self._client.delete_object(Bucket=self._bucket, Key=key, VersionId=version_id)
 
     def mark_orphan(self, key: str) -> None:
         """Tag an object no metadata points at, so the lifecycle rule expires it."""
