@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import shlex
 import sys
 import time
@@ -180,6 +181,45 @@ def docs(session: nox.Session) -> None:
         "--api-key",
         deployed.api_key,
         *session.posargs,
+    )
+
+
+@nox.session(python=PYTHON, default=False)
+def fuzz(session: nox.Session) -> None:
+    """Schemathesis, every check, against openapi/api.yaml and the deployed stack (fixed seed)."""
+    install_groups(session, "fuzz")
+    deployed = deployed_stack(session)
+    other_key = deployed.api_keys.get("second")
+    if not other_key:
+        session.error("no second API key in the stack (terraform/emulator.tfvars); fuzzing needs two tenants")
+    work = paths.BUILD / "fuzz"
+    work.mkdir(parents=True, exist_ok=True)
+    # The keys as a Web Fuzzing Commons auth file, the one way to give schemathesis two identities.
+    auth_file = work / "auth.json"
+    auth_file.unlink(missing_ok=True)
+    auth_file.touch(mode=0o600)
+    tenants = {"tenant-a": deployed.api_key, "tenant-b": other_key}
+    users = [
+        {"name": name, "fixedHeaders": [{"name": "x-api-key", "value": key}]} for name, key in tenants.items()
+    ]
+    auth_file.write_text(json.dumps({"auth": users}))
+    # The spec as Terraform reads it: its placeholders sit in x-amazon-apigateway-* extensions that
+    # schemathesis ignores, and --url replaces its `servers` templates.
+    session.run(
+        "schemathesis",
+        "--config-file",
+        str(paths.ROOT / "tests" / "fuzz" / "schemathesis.toml"),
+        "run",
+        str(paths.OPENAPI),
+        "--url",
+        deployed.base_url,
+        *session.posargs,
+        env={
+            "FUZZ_AUTH_FILE": str(auth_file),
+            "HYPOTHESIS_STORAGE_DIRECTORY": str(work / "hypothesis"),
+            # The hooks import tests.fixtures and the contract's patterns.
+            "PYTHONPATH": os.pathsep.join([str(paths.ROOT), str(paths.FUNCTIONS)]),
+        },
     )
 
 

@@ -86,15 +86,13 @@ def tenant_of(event: APIGatewayProxyEvent) -> str:
 
 
 def flag(event: APIGatewayProxyEvent, name: str) -> bool:
-    """A boolean query parameter: true/false/1/0, absent means false."""
+    """A boolean query parameter as openapi/api.yaml declares it (`type: boolean`, so the literal
+    `true` or `false`); absent means false, anything else is a 400."""
     value = event.get_query_string_value(name)
-    if value is None:
+    if value is None or value == "false":
         return False
-    normalized = value.strip().lower()
-    if normalized in ("true", "1"):
+    if value == "true":
         return True
-    if normalized in ("false", "0", ""):
-        return False
     raise BadRequestError(f"Query parameter '{name}' must be true or false.")
 
 

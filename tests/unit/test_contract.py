@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 from openapi_spec_validator import validate
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from image_service import contract
 from image_service.models import (
@@ -185,3 +185,36 @@ def test_the_idempotency_header_is_the_contract_one() -> None:
     assert header["name"] == contract.IDEMPOTENCY_HEADER
     assert header["schema"]["pattern"] == contract.IDEMPOTENCY_KEY_PATTERN
     assert "409" in upload["responses"]
+
+
+# Every ASCII character alone and inside a name, the dot names, path separators, non-ASCII text.
+TEXT_SAMPLES = [
+    *(chr(code) for code in range(0x80)),
+    *(f"a{chr(code)}b" for code in range(0x80)),
+    *(".", "..", "...", ".a", "a.", "a/b", "a\\b", "a\n", "\na", "é.png", "\x80", "\u2028", "名前.png"),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "wrap"),
+    [
+        ("image_name", lambda value: value),
+        ("description", lambda value: value),
+        ("tags", lambda value: [value]),
+    ],
+)
+def test_upload_text_patterns_accept_exactly_what_the_model_accepts(field: str, wrap: Any) -> None:
+    """Schemathesis found 422s for schema-valid names and tags (control characters): the spec now
+    states the model's rules as patterns, and this keeps the two in step (ECMA-262 semantics:
+    the patterns are anchored, so a full match)."""
+    schema = SCHEMAS["UploadRequest"]["properties"][field]
+    pattern = re.compile((schema.get("items") or schema)["pattern"])
+    valid = {"user_id": "u", "image_name": "n.png", "file": "AA=="}
+    for value in TEXT_SAMPLES:
+        try:
+            UploadRequest.model_validate({**valid, field: wrap(value)})
+        except ValidationError:
+            model_accepts = False
+        else:
+            model_accepts = True
+        assert (pattern.fullmatch(value) is not None) == model_accepts, (field, value)
