@@ -215,3 +215,11 @@ def test_list_without_user_id_is_400(api: Api) -> None:
     response = api.request("GET", "/v1/images")
     assert response.status_code == 400
     assert "error" in response.json()
+
+
+def test_a_missing_required_parameter_is_refused_by_the_gateway(api: Api) -> None:
+    # The gateway's validator answers (its error type), in the API's error format.
+    response = api.request("GET", "/v1/images")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BAD_REQUEST_PARAMETERS"
+    assert "user_id" in response.json()["error"]["message"]

@@ -218,3 +218,11 @@ def test_upload_text_patterns_accept_exactly_what_the_model_accepts(field: str, 
         else:
             model_accepts = True
         assert (pattern.fullmatch(value) is not None) == model_accepts, (field, value)
+
+
+def test_the_gateway_checks_required_parameters_on_every_operation() -> None:
+    validators = SPEC["x-amazon-apigateway-request-validators"]
+    name = SPEC["x-amazon-apigateway-request-validator"]
+    assert validators[name] == {"validateRequestParameters": True, "validateRequestBody": False}
+    for _path, _method, operation in operations():
+        assert operation.get("x-amazon-apigateway-request-validator", name) == name
