@@ -58,6 +58,21 @@ def existing_id(entry: Entry, sha256: str, listing: list[dict[str, Any]]) -> str
     return None
 
 
+def list_all(http: requests.Session, base_url: str, user_id: str) -> list[dict[str, Any]] | requests.Response:
+    """Every image of a user, page by page; the failed response if a page fails."""
+    images: list[dict[str, Any]] = []
+    params = {"user_id": user_id, "limit": "100"}
+    while True:
+        page = http.get(f"{base_url}/v1/images", params=params, timeout=60)
+        if not page.ok:
+            return page
+        images += page.json()["images"]
+        cursor = page.json().get("next_cursor")
+        if cursor is None:
+            return images
+        params["cursor"] = cursor
+
+
 def _error_text(response: requests.Response) -> str:
     try:
         error = response.json()["error"]
@@ -83,12 +98,12 @@ def seed(base_url: str, api_key: str, entries: list[Entry], *, force: bool) -> d
         sha256 = hashlib.sha256(data).hexdigest()
         if not force:
             if entry.user_id not in listings:
-                listed = http.get(f"{base_url}/v1/images", params={"user_id": entry.user_id}, timeout=60)
-                if not listed.ok:
+                listed = list_all(http, base_url, entry.user_id)
+                if isinstance(listed, requests.Response):
                     counts["failed"] += 1
                     print(f"{prefix}: FAILED, cannot list existing images: {_error_text(listed)}", flush=True)
                     continue
-                listings[entry.user_id] = listed.json()["images"]
+                listings[entry.user_id] = listed
             found = existing_id(entry, sha256, listings[entry.user_id])
             if found:
                 counts["skipped"] += 1

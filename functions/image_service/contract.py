@@ -22,6 +22,11 @@ MAX_IMAGE_PIXELS: Final = 50_000_000
 # Types are detected from the bytes, never from a name or a declared type.
 ALLOWED_CONTENT_TYPES: Final = ("image/jpeg", "image/png", "image/gif", "image/webp")
 
+# Listings come in pages; a page's cost does not grow with the user's total.
+DEFAULT_PAGE_SIZE: Final = 50
+MAX_PAGE_SIZE: Final = 100
+MAX_CURSOR_CHARS: Final = 1024
+
 METADATA_HEADER: Final = "X-Image-Metadata"
 
 # An object the functions failed to delete (its metadata write failed, or its image was deleted)

@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger
 from image_service.errors import ImageServiceError
 from image_service.images import owner_key
 from image_service.models import ImageRecord
+from image_service.paging import decode_cursor, encode_cursor
 from image_service.settings import get_settings
 from image_service.storage.image_catalog import ImageCatalog
 from image_service.storage.image_objects import ImageObjects
@@ -43,8 +44,14 @@ class ImageStore:
     def metadata(self, image_id: str, tenant_id: str) -> ImageRecord:
         return self.catalog.get(image_id, tenant_id)
 
-    def list_for_user(self, tenant_id: str, user_id: str) -> list[ImageRecord]:
-        return self.catalog.list_for_owner(owner_key(tenant_id, user_id))
+    def list_page(
+        self, tenant_id: str, user_id: str, *, limit: int, cursor: str | None, tag: str | None
+    ) -> tuple[list[ImageRecord], str | None]:
+        """A page of one user's images in one tenant, and the cursor of the next page."""
+        owner = owner_key(tenant_id, user_id)
+        start = None if cursor is None else decode_cursor(cursor, owner)
+        records, next_key = self.catalog.list_page(owner, limit=limit, start_key=start, tag=tag)
+        return records, None if next_key is None else encode_cursor(next_key)
 
     def remove(self, image_id: str, tenant_id: str) -> ImageRecord:
         record = self.catalog.delete(image_id, tenant_id)

@@ -93,13 +93,18 @@ _PRIVATE_FIELDS = {"tenant_id", "owner", "object_key"}
 
 
 class ImageList(BaseModel):
-    """Body of GET /v1/images: one user's images, newest first."""
+    """Body of GET /v1/images: one page of a user's images, newest first."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     user_id: str
     count: int
     images: list[ImageMetadata]
+    next_cursor: str | None = Field(
+        default=None,
+        exclude_if=lambda cursor: cursor is None,
+        description="Pass as `cursor` for the next page; absent on the last page",
+    )
 
 
 class DeleteResult(BaseModel):

@@ -42,6 +42,18 @@ class Api:
             headers["x-api-key"] = key
         return self.http.request(method, self.url(path), headers=headers, timeout=60, **kwargs)
 
+    def list_all(self, user_id: str) -> list[dict[str, Any]]:
+        """Every image of a user, following next_cursor page by page."""
+        images: list[dict[str, Any]] = []
+        params = {"user_id": user_id, "limit": "100"}
+        while True:
+            page = self.request("GET", "/v1/images", params=params)
+            assert page.status_code == 200, page.text
+            images += page.json()["images"]
+            if "next_cursor" not in page.json():
+                return images
+            params["cursor"] = page.json()["next_cursor"]
+
 
 @pytest.fixture(scope="session")
 def api() -> Api:
@@ -82,8 +94,7 @@ def user_id(api: Api) -> Iterator[str]:
     """A fresh user per test; whatever the test uploaded is deleted afterwards."""
     user = f"e2e-{uuid.uuid4().hex[:12]}"
     yield user
-    listing = api.request("GET", "/v1/images", params={"user_id": user})
-    for image in listing.json().get("images", []) if listing.ok else []:
+    for image in api.list_all(user):
         api.request("DELETE", f"/v1/images/{image['image_id']}")
 
 

@@ -41,6 +41,5 @@ def test_parallel_uploads_and_deletes_leave_the_stores_in_step(
     assert [r.status_code for r in second] == [201] * (UPLOADS // 2)
     expected = set(kept) | {r.json()["image_id"] for r in second}
     assert len(expected) == UPLOADS
-    listing = api.request("GET", "/v1/images", params={"user_id": user_id}).json()
-    assert {image["image_id"] for image in listing["images"]} == expected
+    assert {image["image_id"] for image in api.list_all(user_id)} == expected
     assert storage.object_count() - before[0] == storage.item_count() - before[1] == UPLOADS

@@ -50,8 +50,18 @@ def map_query(_context: schemathesis.HookContext, query: Any) -> Any:
     return query
 
 
-@schemathesis.hook.apply_to(operation_id="uploadImage")
+@schemathesis.hook
 def map_case(_context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+    """Make test cases what a real client sends where the schema cannot say it (per operation)."""
+    operation_id = case.operation.definition.raw.get("operationId")
+    if operation_id == "uploadImage":
+        return _fresh_idempotency_key(case)
+    if operation_id == "listImages":
+        return _no_invented_cursor(case)
+    return case
+
+
+def _fresh_idempotency_key(case: schemathesis.Case) -> schemathesis.Case:
     """An Idempotency-Key names one upload ("unique per upload (a UUID)", says the spec): the same
     key with another body is a client error (422), and with the same body it answers with the
     first image, even one deleted since. Schemathesis draws keys from a small space ("0", "A", ...)
@@ -61,4 +71,14 @@ def map_case(_context: schemathesis.HookContext, case: schemathesis.Case) -> sch
     key = (case.headers or {}).get("Idempotency-Key")
     if isinstance(key, str) and _IDEMPOTENCY_KEY.fullmatch(key):
         case.headers = {**(case.headers or {}), "Idempotency-Key": str(uuid.uuid4())}
+    return case
+
+
+def _no_invented_cursor(case: schemathesis.Case) -> schemathesis.Case:
+    """A cursor is opaque: only the API makes valid ones (a schema-valid string such as "0" is
+    rightly refused with 400). Positive cases therefore list from the start; negative cases keep
+    the drawn cursor, and tests/unit/test_paging.py covers forged and foreign cursors."""
+    positive = case.meta is not None and case.meta.generation.mode.is_positive
+    if positive and isinstance(case.query, dict) and "cursor" in case.query:
+        case.query = {name: value for name, value in case.query.items() if name != "cursor"}
     return case

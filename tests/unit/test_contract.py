@@ -72,7 +72,8 @@ def test_schema_fields_match_the_model(schema_name: str, model: type[BaseModel])
     if model is UploadRequest:
         required = {name for name, field in model.model_fields.items() if field.is_required()}
     else:
-        required = set(model.model_fields)  # responses always carry every field (null when absent)
+        # Responses carry every field (null when absent), except fields left out when unset.
+        required = {name for name, field in model.model_fields.items() if field.exclude_if is None}
     assert set(schema["required"]) == required
 
 
@@ -226,3 +227,11 @@ def test_the_gateway_checks_required_parameters_on_every_operation() -> None:
     assert validators[name] == {"validateRequestParameters": True, "validateRequestBody": False}
     for _path, _method, operation in operations():
         assert operation.get("x-amazon-apigateway-request-validator", name) == name
+
+
+def test_list_paging_limits_are_the_contract_values() -> None:
+    params = {p["name"]: p for p in SPEC["paths"]["/v1/images"]["get"]["parameters"] if "name" in p}
+    limit = params["limit"]["schema"]
+    assert (limit["default"], limit["maximum"]) == (contract.DEFAULT_PAGE_SIZE, contract.MAX_PAGE_SIZE)
+    assert params["cursor"]["schema"]["maxLength"] == contract.MAX_CURSOR_CHARS
+    assert params["tag"]["schema"]["maxLength"] == contract.MAX_TAG_CHARS

@@ -1,4 +1,4 @@
-"""GET /v1/images?user_id=...: one user's images, newest first."""
+"""GET /v1/images?user_id=...&limit=...&cursor=...&tag=...: a page of one user's images, newest first."""
 
 from typing import Any
 
@@ -6,27 +6,53 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
+from image_service import contract
 from image_service.api import create_app, json_response, logger, tenant_of
 from image_service.errors import BadRequestError
 from image_service.image_store import get_image_store
-from image_service.models import ImageList, UserId
+from image_service.models import ImageList, Tag, UserId
 
 app = create_app()
 _user_id = TypeAdapter(UserId)
+_tag = TypeAdapter(Tag)
+
+
+def _page_size(raw: str | None) -> int:
+    if raw is None:
+        return contract.DEFAULT_PAGE_SIZE
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= contract.MAX_PAGE_SIZE:
+        raise BadRequestError(
+            f"Query parameter 'limit' must be an integer from 1 to {contract.MAX_PAGE_SIZE}."
+        )
+    return int(raw)
 
 
 @app.get("/v1/images")
 def list_images() -> Any:
-    raw_user_id = app.current_event.get_query_string_value("user_id")
+    event = app.current_event
+    raw_user_id = event.get_query_string_value("user_id")
     if raw_user_id is None:
         raise BadRequestError("Query parameter 'user_id' is required.")
     try:
         user_id = _user_id.validate_python(raw_user_id)
     except ValidationError as err:
         raise BadRequestError("Query parameter 'user_id' is not a valid user id.") from err
-    records = get_image_store().list_for_user(tenant_of(app.current_event), user_id)
+    raw_tag = event.get_query_string_value("tag")
+    try:
+        tag = None if raw_tag is None else _tag.validate_python(raw_tag)
+    except ValidationError as err:
+        raise BadRequestError("Query parameter 'tag' is not a valid tag.") from err
+    records, next_cursor = get_image_store().list_page(
+        tenant_of(event),
+        user_id,
+        limit=_page_size(event.get_query_string_value("limit")),
+        cursor=event.get_query_string_value("cursor"),
+        tag=tag,
+    )
     images = [record.public() for record in records]
-    return json_response(200, ImageList(user_id=user_id, count=len(images), images=images))
+    return json_response(
+        200, ImageList(user_id=user_id, count=len(images), images=images, next_cursor=next_cursor)
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

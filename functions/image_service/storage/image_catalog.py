@@ -26,6 +26,10 @@ def _from_dynamo(item: dict[str, Any]) -> dict[str, Any]:
     return {key: _deserializer.deserialize(value) for key, value in item.items()}
 
 
+def _index_key(record: ImageRecord) -> dict[str, str]:
+    return {"image_id": record.image_id, "owner": record.owner, "created_at": record.created_at}
+
+
 class ImageCatalog:
     def __init__(self, table: str, by_owner_index: str, client: "DynamoDBClient | None" = None) -> None:
         self._table = table
@@ -57,9 +61,13 @@ class ImageCatalog:
             raise ImageNotFoundError("No image with this id.")
         return ImageRecord.from_item(_from_dynamo(item))
 
-    def list_for_owner(self, owner: str) -> list[ImageRecord]:
-        """Every image of one owner, newest first: a Query on the by-owner index, never a Scan."""
-        records: list[ImageRecord] = []
+    def list_page(
+        self, owner: str, *, limit: int, start_key: dict[str, str] | None = None, tag: str | None = None
+    ) -> tuple[list[ImageRecord], dict[str, str] | None]:
+        """One page of an owner's images, newest first, and where the next page starts (None on
+        the last). A Query on the by-owner index with a Limit: the cost follows the page size,
+        never the owner's total. Without a tag filter one extra item is read, so the last page is
+        known exactly; with one, DynamoDB filters after the limit and a page may come back short."""
         query: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": self._by_owner_index,
@@ -67,14 +75,23 @@ class ImageCatalog:
             "ExpressionAttributeNames": {"#owner": "owner"},
             "ExpressionAttributeValues": {":owner": {"S": owner}},
             "ScanIndexForward": False,
+            "Limit": limit if tag else limit + 1,
         }
+        if tag is not None:
+            query["FilterExpression"] = "contains(tags, :tag)"
+            query["ExpressionAttributeValues"][":tag"] = {"S": tag}
+        if start_key is not None:
+            query["ExclusiveStartKey"] = {name: {"S": value} for name, value in start_key.items()}
         with dependency(_CATALOG):
-            while True:
-                response = self._client.query(**query)
-                records.extend(ImageRecord.from_item(_from_dynamo(item)) for item in response["Items"])
-                if "LastEvaluatedKey" not in response:
-                    return records
-                query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            response = self._client.query(**query)
+        records = [ImageRecord.from_item(_from_dynamo(item)) for item in response["Items"]]
+        if tag is not None:
+            last = response.get("LastEvaluatedKey")
+            return records, {name: value["S"] for name, value in last.items()} if last else None
+        if len(records) <= limit:
+            return records, None
+        page = records[:limit]
+        return page, _index_key(page[-1])
 
     def delete(self, image_id: str, tenant_id: str) -> ImageRecord:
         """Remove the tenant's record and return what it held; unknown ids and other tenants'
