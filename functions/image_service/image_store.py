@@ -37,12 +37,12 @@ class ImageStore:
             self._discard_object(record, version)
             raise
 
-    def load(self, image_id: str, tenant_id: str) -> tuple[ImageRecord, bytes]:
-        record = self.catalog.get(image_id, tenant_id)
-        return record, self.objects.get(record.object_key)
-
     def metadata(self, image_id: str, tenant_id: str) -> ImageRecord:
         return self.catalog.get(image_id, tenant_id)
+
+    def data(self, record: ImageRecord) -> bytes:
+        """The bytes of a record already read (a missing object is a 404, never a 500)."""
+        return self.objects.get(record.object_key)
 
     def list_page(
         self, tenant_id: str, user_id: str, *, limit: int, cursor: str | None, tag: str | None

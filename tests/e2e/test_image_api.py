@@ -223,3 +223,16 @@ def test_a_missing_required_parameter_is_refused_by_the_gateway(api: Api) -> Non
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "BAD_REQUEST_PARAMETERS"
     assert "user_id" in response.json()["error"]["message"]
+
+
+def test_conditional_get_through_the_gateway(api: Api, user_id: str) -> None:
+    body = {"user_id": user_id, "image_name": "c.jpg", "file": base64.b64encode(JPEG).decode()}
+    created = api.request("POST", "/v1/images", json=body).json()
+    first = api.request("GET", f"/v1/images/{created['image_id']}")
+    assert first.headers["ETag"] == f'"{created["sha256"]}"'
+    assert "immutable" in first.headers["Cache-Control"]
+    again = api.request(
+        "GET", f"/v1/images/{created['image_id']}", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    assert again.content == b""

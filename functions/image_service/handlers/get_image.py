@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from image_service import contract
+from image_service import contract, http_caching
 from image_service.api import SECURITY_HEADERS, create_app, flag, logger, tenant_of
 from image_service.image_store import get_image_store
 from image_service.images import check_image_id, content_disposition
@@ -17,20 +17,31 @@ app = create_app()
 
 @app.get("/v1/images/<image_id>")
 def get_image(image_id: str) -> Any:
-    download = flag(app.current_event, "download")
-    with_metadata = flag(app.current_event, "metadata")
+    event = app.current_event
+    download = flag(event, "download")
+    with_metadata = flag(event, "metadata")
     check_image_id(image_id)
-    record, data = get_image_store().load(image_id, tenant_of(app.current_event))
+    store = get_image_store()
+    record = store.metadata(image_id, tenant_of(event))
+    # ASCII-only JSON: header values must not carry raw UTF-8 or control characters.
+    metadata = json.dumps(record.public().model_dump(), separators=(",", ":")) if with_metadata else None
+    etag = http_caching.entity_tag(record.sha256, metadata)
     headers = {
         **SECURITY_HEADERS,
-        "Content-Disposition": content_disposition(record.image_name, download=download),
-        "Cache-Control": "private, max-age=0, must-revalidate",
+        "ETag": etag,
+        "Last-Modified": http_caching.last_modified(record.created_at),
+        "Cache-Control": http_caching.REVALIDATE if with_metadata else http_caching.IMMUTABLE,
     }
-    if with_metadata:
-        # ASCII-only JSON: header values must not carry raw UTF-8 or control characters.
-        headers[contract.METADATA_HEADER] = json.dumps(record.public().model_dump(), separators=(",", ":"))
+    if http_caching.not_modified(event.headers.get("If-None-Match"), etag):
+        # The client's copy is current: no S3 read, no body.
+        return Response(status_code=304, body="", headers=headers)
+    headers["Content-Disposition"] = content_disposition(record.image_name, download=download)
+    if metadata is not None:
+        headers[contract.METADATA_HEADER] = metadata
     # bytes bodies are sent base64-encoded; the gateway decodes them (binary media types).
-    return Response(status_code=200, content_type=record.content_type, body=data, headers=headers)
+    return Response(
+        status_code=200, content_type=record.content_type, body=store.data(record), headers=headers
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -1,0 +1,32 @@
+"""Validators and freshness for image responses (RFC 9110/9111): pure functions, no I/O.
+
+An image's bytes never change under its id, so a bytes-only answer is cached as immutable and its
+ETag is the stored sha256. An answer carrying the metadata header can change when the metadata
+does, so its ETag also covers the metadata and it is revalidated on every use."""
+
+import hashlib
+from datetime import datetime
+from email.utils import format_datetime
+
+IMMUTABLE = "private, max-age=31536000, immutable"
+REVALIDATE = "private, no-cache"
+
+
+def entity_tag(sha256: str, metadata_json: str | None = None) -> str:
+    if metadata_json is None:
+        return f'"{sha256}"'
+    revision = hashlib.sha256(metadata_json.encode()).hexdigest()[:16]
+    return f'"{sha256}.{revision}"'
+
+
+def last_modified(created_at: str) -> str:
+    """The HTTP date of a stored ISO 8601 UTC timestamp (`...Z`)."""
+    return format_datetime(datetime.fromisoformat(created_at.replace("Z", "+00:00")), usegmt=True)
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    """True when If-None-Match names this representation (weak comparison, as RFC 9110 asks)."""
+    if not if_none_match:
+        return False
+    candidates = [tag.strip() for tag in if_none_match.split(",")]
+    return "*" in candidates or any(tag.removeprefix("W/") == etag for tag in candidates)
