@@ -51,6 +51,13 @@ locals {
         { sid = "ReadMetadata", actions = ["dynamodb:GetItem"], resources = [module.table.table_arn] },
       ]
     }
+    update_image = {
+      handler     = "image_service.handlers.update_image.lambda_handler"
+      description = "PATCH /v1/images/{image_id}: edit an image's metadata"
+      statements = [
+        { sid = "EditMetadata", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [module.table.table_arn] },
+      ]
+    }
     delete_image = {
       handler     = "image_service.handlers.delete_image.lambda_handler"
       description = "DELETE /v1/images/{image_id}: delete an image"

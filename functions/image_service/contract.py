@@ -41,6 +41,6 @@ IDEMPOTENCY_TTL_SECONDS: Final = 24 * 60 * 60
 
 # Browsers may send these request headers and read these response headers (CORS); the
 # gateway's preflight answers in openapi/api.yaml list the same names.
-CORS_ALLOW_HEADERS: Final = ("Content-Type", "X-Api-Key", IDEMPOTENCY_HEADER, "If-None-Match")
+CORS_ALLOW_HEADERS: Final = ("Content-Type", "X-Api-Key", IDEMPOTENCY_HEADER, "If-None-Match", "If-Match")
 CORS_EXPOSE_HEADERS: Final = ("Content-Disposition", "ETag", "Location", METADATA_HEADER)
 CORS_MAX_AGE_SECONDS: Final = 600

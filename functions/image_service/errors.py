@@ -57,6 +57,16 @@ class IdempotencyInProgressError(ImageServiceError):
     code = "idempotency_in_progress"
 
 
+class PreconditionFailedError(ImageServiceError):
+    status = 412
+    code = "precondition_failed"
+
+
+class ConcurrentUpdateError(ImageServiceError):
+    status = 409
+    code = "concurrent_update"
+
+
 class ImageNotFoundError(ImageServiceError):
     status = 404
     code = "image_not_found"

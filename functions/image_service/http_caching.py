@@ -24,9 +24,17 @@ def last_modified(created_at: str) -> str:
     return format_datetime(datetime.fromisoformat(created_at.replace("Z", "+00:00")), usegmt=True)
 
 
+def matches(header: str | None, etag: str, *, weak: bool) -> bool:
+    """Whether an If-None-Match (weak comparison) or If-Match (strong: W/ tags never match)
+    header names this entity tag, or is `*`."""
+    if not header:
+        return False
+    candidates = [tag.strip() for tag in header.split(",")]
+    if "*" in candidates:
+        return True
+    return any((tag.removeprefix("W/") if weak else tag) == etag for tag in candidates)
+
+
 def not_modified(if_none_match: str | None, etag: str) -> bool:
     """True when If-None-Match names this representation (weak comparison, as RFC 9110 asks)."""
-    if not if_none_match:
-        return False
-    candidates = [tag.strip() for tag in if_none_match.split(",")]
-    return "*" in candidates or any(tag.removeprefix("W/") == etag for tag in candidates)
+    return matches(if_none_match, etag, weak=True)

@@ -7,6 +7,7 @@ metadata is deleted, or, when that fails too, tagged for the bucket's lifecycle 
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -39,6 +40,9 @@ class ImageStore:
 
     def metadata(self, image_id: str, tenant_id: str) -> ImageRecord:
         return self.catalog.get(image_id, tenant_id)
+
+    def edit(self, record: ImageRecord, changes: dict[str, Any]) -> ImageRecord:
+        return self.catalog.update(record, changes)
 
     def data(self, record: ImageRecord) -> bytes:
         """The bytes of a record already read (a missing object is a 404, never a 500)."""

@@ -4,6 +4,7 @@ No AWS calls here; storage/ does the I/O."""
 import base64
 import binascii
 import hashlib
+import json
 import re
 import uuid
 from datetime import UTC, datetime
@@ -73,6 +74,12 @@ def new_image_record(
         owner=owner_key(tenant_id, request.user_id),
         object_key=object_key_for(new_id),
     )
+
+
+def metadata_json(record: ImageRecord) -> str:
+    """The public metadata as compact ASCII JSON: the X-Image-Metadata header value, and what the
+    metadata ETag covers (header values must not carry raw UTF-8 or control characters)."""
+    return json.dumps(record.public().model_dump(), separators=(",", ":"))
 
 
 def content_disposition(image_name: str, *, download: bool) -> str:

@@ -3,23 +3,46 @@ tests/unit/test_contract.py compares them field by field."""
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from image_service import contract
-
-UserId = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=contract.MAX_USER_ID_CHARS, pattern=contract.USER_ID_PATTERN),
-]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_TAG_CHARS)]
-ImageName = Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_IMAGE_NAME_CHARS)]
-Description = Annotated[str, StringConstraints(max_length=contract.MAX_DESCRIPTION_CHARS)]
 
 
 def _reject_control_characters(value: str, allowed: str = "") -> str:
     if any((ord(char) < 0x20 or ord(char) == 0x7F) and char not in allowed for char in value):
         raise ValueError("must not contain control characters")
     return value
+
+
+def _plain_file_name(value: str) -> str:
+    _reject_control_characters(value)
+    if "/" in value or "\\" in value or value in (".", ".."):
+        raise ValueError("must be a file name, without directory parts")
+    return value
+
+
+def _printable_text(value: str) -> str:
+    return _reject_control_characters(value, allowed="\n\r\t")
+
+
+UserId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=contract.MAX_USER_ID_CHARS, pattern=contract.USER_ID_PATTERN),
+]
+Tag = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=contract.MAX_TAG_CHARS),
+    AfterValidator(_reject_control_characters),
+]
+Tags = Annotated[list[Tag], Field(max_length=contract.MAX_TAGS)]
+ImageName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=contract.MAX_IMAGE_NAME_CHARS),
+    AfterValidator(_plain_file_name),
+]
+Description = Annotated[
+    str, StringConstraints(max_length=contract.MAX_DESCRIPTION_CHARS), AfterValidator(_printable_text)
+]
 
 
 class UploadRequest(BaseModel):
@@ -30,28 +53,33 @@ class UploadRequest(BaseModel):
     user_id: UserId
     image_name: ImageName
     description: Description | None = None
-    tags: Annotated[list[Tag], Field(max_length=contract.MAX_TAGS)] = []
+    tags: Tags = []
     file: Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_IMAGE_BASE64_CHARS)]
 
-    @field_validator("image_name")
-    @classmethod
-    def _plain_file_name(cls, value: str) -> str:
-        _reject_control_characters(value)
-        if "/" in value or "\\" in value or value in (".", ".."):
-            raise ValueError("must be a file name, without directory parts")
-        return value
 
-    @field_validator("description")
-    @classmethod
-    def _printable_description(cls, value: str | None) -> str | None:
-        return None if value is None else _reject_control_characters(value, allowed="\n\r\t")
+class MetadataEdit(BaseModel):
+    """Body of PATCH /v1/images/{image_id}: the descriptive fields to change (at least one),
+    validated exactly as on upload; a null description clears it."""
 
-    @field_validator("tags")
-    @classmethod
-    def _printable_tags(cls, value: list[str]) -> list[str]:
-        for tag in value:
-            _reject_control_characters(tag)
-        return value
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    image_name: ImageName | None = None
+    description: Description | None = None
+    tags: Tags | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> "MetadataEdit":
+        if not self.model_fields_set:
+            raise ValueError("name at least one of image_name, description, tags")
+        if "image_name" in self.model_fields_set and self.image_name is None:
+            raise ValueError("image_name cannot be null")
+        if "tags" in self.model_fields_set and self.tags is None:
+            raise ValueError("tags cannot be null (send [] to clear them)")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent, with their new values."""
+        return {name: getattr(self, name) for name in sorted(self.model_fields_set)}
 
 
 class ImageMetadata(BaseModel):
@@ -74,6 +102,7 @@ class ImageRecord(ImageMetadata):
     """The DynamoDB item: the public metadata plus its tenant and where the bytes live."""
 
     tenant_id: str = Field(description="API key id of the uploader (requestContext.identity.apiKeyId)")
+    revision: int = Field(default=0, description="bumped by every metadata edit (optimistic locking)")
     owner: str = Field(description="tenant and user, the key of the by-owner index")
     object_key: str
 
@@ -86,10 +115,12 @@ class ImageRecord(ImageMetadata):
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "ImageRecord":
-        return cls.model_validate({**item, "size": int(item["size"])})
+        return cls.model_validate(
+            {**item, "size": int(item["size"]), "revision": int(item.get("revision", 0))}
+        )
 
 
-_PRIVATE_FIELDS = {"tenant_id", "owner", "object_key"}
+_PRIVATE_FIELDS = {"tenant_id", "revision", "owner", "object_key"}
 
 
 class ImageList(BaseModel):

@@ -24,7 +24,14 @@ from devtools import paths, terraform
 from devtools.emulator_process import endpoint, health
 
 REGION = "us-east-1"  # the root module's default `region`
-FUNCTIONS = ("upload_image", "list_images", "get_image", "delete_image")
+# One function per handler module (tests/unit/test_contract.py ties them to the spec).
+FUNCTIONS = tuple(
+    sorted(
+        path.stem
+        for path in (paths.FUNCTIONS / "image_service" / "handlers").glob("*.py")
+        if path.stem != "__init__"
+    )
+)
 EXPECTED_CREATES = {
     "module.bucket.aws_s3_bucket.this",
     "module.table.aws_dynamodb_table.this",

@@ -236,3 +236,22 @@ def test_conditional_get_through_the_gateway(api: Api, user_id: str) -> None:
     )
     assert again.status_code == 304
     assert again.content == b""
+
+
+def test_metadata_edit_through_the_gateway(api: Api, second_api: Api, user_id: str) -> None:
+    body = {"user_id": user_id, "image_name": "e.jpg", "file": base64.b64encode(JPEG).decode()}
+    created = api.request("POST", "/v1/images", json=body).json()
+    path = f"/v1/images/{created['image_id']}"
+    etag = api.request("GET", path, params={"metadata": "true"}).headers["ETag"]
+
+    edited = api.request(
+        "PATCH", path, json={"image_name": "renamed.jpg", "tags": ["sea"]}, headers={"If-Match": etag}
+    )
+    stale = api.request("PATCH", path, json={"description": "late"}, headers={"If-Match": etag})
+    foreign = second_api.request("PATCH", path, json={"image_name": "theirs.jpg"})
+
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["image_name"], edited.json()["tags"]) == ("renamed.jpg", ["sea"])
+    assert (stale.status_code, foreign.status_code) == (412, 404)
+    download = api.request("GET", path, params={"download": "true"})
+    assert download.headers["Content-Disposition"] == 'attachment; filename="renamed.jpg"'

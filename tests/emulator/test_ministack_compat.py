@@ -4,6 +4,7 @@ If MiniStack is upgraded or its internals move, these fail first and say what mo
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,7 @@ def spec_body(
     uri: str = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations",
 ) -> bytes:
     text = (ROOT / "openapi" / "api.yaml").read_text()
-    for name in ("upload_image", "list_images", "get_image", "delete_image"):
-        text = text.replace("${" + name + "_uri}", uri.replace("/f/", f"/{name}/"))
+    text = re.sub(r"\$\{(\w+)_uri\}", lambda m: uri.replace("/f/", f"/{m.group(1)}/"), text)
     return text.replace("${cors_allow_origin}", "http://localhost:8080").encode()
 
 
@@ -84,7 +84,7 @@ def test_overwrite_imports_the_project_spec(v1: Any) -> None:
         "/": set(),
         "/v1": set(),
         "/v1/images": {"GET", "POST", "OPTIONS"},
-        "/v1/images/{image_id}": {"GET", "DELETE", "OPTIONS"},
+        "/v1/images/{image_id}": {"GET", "PATCH", "DELETE", "OPTIONS"},
     }
     images = next(r for r in v1._resources[api_id].values() if r["path"] == "/v1/images")
     post = images["resourceMethods"]["POST"]
@@ -97,7 +97,12 @@ def test_overwrite_imports_the_project_spec(v1: Any) -> None:
     assert integration["httpMethod"] == "POST"
     assert "/functions/upload_image/" in integration["uri"]
     get = images["resourceMethods"]["GET"]
-    assert get["requestParameters"] == {"method.request.querystring.user_id": True}
+    assert get["requestParameters"] == {
+        "method.request.querystring.user_id": True,
+        "method.request.querystring.limit": False,
+        "method.request.querystring.cursor": False,
+        "method.request.querystring.tag": False,
+    }
     assert set(v1._models[api_id]) >= {"UploadRequest", "ImageMetadata", "ErrorResponse"}
     model = json.loads(v1._models[api_id]["UploadRequest"]["schema"])
     assert model["properties"]["user_id"]["$ref"].endswith(f"/restapis/{api_id}/models/UserId")
@@ -144,7 +149,7 @@ def test_merge_keeps_what_the_new_document_lacks(v1: Any) -> None:
     assert status == 200
     paths = methods_by_path(v1, api_id)
     assert paths["/v1/health"] == {"GET"}
-    assert paths["/v1/images/{image_id}"] == {"GET", "DELETE", "OPTIONS"}
+    assert paths["/v1/images/{image_id}"] == {"GET", "PATCH", "DELETE", "OPTIONS"}
     assert v1._rest_apis[api_id]["binaryMediaTypes"] == ["*/*"]  # not in the merged document: kept
 
 

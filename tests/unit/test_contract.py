@@ -17,6 +17,7 @@ from image_service.models import (
     ErrorResponse,
     ImageList,
     ImageMetadata,
+    MetadataEdit,
     UploadRequest,
 )
 from tests.unit.conftest import api_event, invoke, json_body
@@ -235,3 +236,12 @@ def test_list_paging_limits_are_the_contract_values() -> None:
     assert (limit["default"], limit["maximum"]) == (contract.DEFAULT_PAGE_SIZE, contract.MAX_PAGE_SIZE)
     assert params["cursor"]["schema"]["maxLength"] == contract.MAX_CURSOR_CHARS
     assert params["tag"]["schema"]["maxLength"] == contract.MAX_TAG_CHARS
+
+
+def test_metadata_edits_validate_fields_exactly_as_uploads() -> None:
+    edit, upload = SCHEMAS["MetadataEdit"], SCHEMAS["UploadRequest"]["properties"]
+    assert edit["additionalProperties"] is False
+    assert edit["minProperties"] == 1
+    assert set(edit["properties"]) == set(MetadataEdit.model_fields)
+    for name, schema in edit["properties"].items():
+        assert schema == upload[name], name

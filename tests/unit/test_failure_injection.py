@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from image_service import contract
-from image_service.handlers import delete_image, get_image, list_images, upload_image
+from image_service.handlers import delete_image, get_image, list_images, update_image, upload_image
 from tests.fixtures.images import png
 from tests.unit.conftest import (
     BUCKET,
@@ -27,8 +27,9 @@ from tests.unit.conftest import (
 
 pytestmark = pytest.mark.usefixtures("aws")
 
-# Every AWS operation the four functions call.
+# Every AWS operation the functions call (idempotency records aside: test_idempotency.py).
 OPERATIONS = (
+    "UpdateItem",
     "PutObject",
     "PutItem",
     "DeleteObject",
@@ -54,6 +55,17 @@ def _on_image(handler: Any, method: str, image_id: str) -> dict[str, Any]:
         method, f"/v1/images/{image_id}", resource=IMAGE, path_parameters={"image_id": image_id}
     )
     return invoke(handler, event)
+
+
+def _edit(image_id: str) -> dict[str, Any]:
+    event = api_event(
+        "PATCH",
+        f"/v1/images/{image_id}",
+        resource=IMAGE,
+        path_parameters={"image_id": image_id},
+        body=json.dumps({"description": "edited"}),
+    )
+    return invoke(update_image.lambda_handler, event)
 
 
 def _list() -> dict[str, Any]:
@@ -88,6 +100,7 @@ def test_a_life_under_faults_leaves_nothing_half_written(faults: tuple[str, ...]
         statuses.append(uploaded["statusCode"])
         statuses.append(_list()["statusCode"])
         statuses.append(_on_image(get_image.lambda_handler, "GET", existing)["statusCode"])
+        statuses.append(_edit(existing)["statusCode"])
         statuses.append(_on_image(delete_image.lambda_handler, "DELETE", existing)["statusCode"])
 
     # Then each answer is a success or a retryable 503 (with the error format), never a 500
@@ -96,7 +109,7 @@ def test_a_life_under_faults_leaves_nothing_half_written(faults: tuple[str, ...]
         assert json_body(uploaded)["error"]["code"] == "service_unavailable"
     # ...and the stores agree with each other and with what the client was told
     _assert_consistent(faults)
-    expected = set() if statuses[3] == 200 else {existing}
+    expected = set() if statuses[4] == 200 else {existing}
     if uploaded["statusCode"] == 201:
         expected.add(json_body(uploaded)["image_id"])
     assert {image["image_id"] for image in json_body(_list())["images"]} == expected
@@ -160,6 +173,7 @@ def test_every_fault_was_injected_where_the_functions_call() -> None:
         image_id = json_body(_upload())["image_id"]
         _list()
         _on_image(get_image.lambda_handler, "GET", image_id)
+        _edit(image_id)
         _on_image(delete_image.lambda_handler, "DELETE", image_id)
         with failing("PutItem", "DeleteObject"):
             _upload()

@@ -1,6 +1,5 @@
 """GET /v1/images/{image_id}: the image bytes, inline or as a download, optionally with metadata."""
 
-import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -10,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from image_service import contract, http_caching
 from image_service.api import SECURITY_HEADERS, create_app, flag, logger, tenant_of
 from image_service.image_store import get_image_store
-from image_service.images import check_image_id, content_disposition
+from image_service.images import check_image_id, content_disposition, metadata_json
 
 app = create_app()
 
@@ -23,8 +22,7 @@ def get_image(image_id: str) -> Any:
     check_image_id(image_id)
     store = get_image_store()
     record = store.metadata(image_id, tenant_of(event))
-    # ASCII-only JSON: header values must not carry raw UTF-8 or control characters.
-    metadata = json.dumps(record.public().model_dump(), separators=(",", ":")) if with_metadata else None
+    metadata = metadata_json(record) if with_metadata else None
     etag = http_caching.entity_tag(record.sha256, metadata)
     headers = {
         **SECURITY_HEADERS,

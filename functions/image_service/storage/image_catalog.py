@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from image_service.errors import DependencyUnavailableError, ImageNotFoundError
+from image_service.errors import ConcurrentUpdateError, DependencyUnavailableError, ImageNotFoundError
 from image_service.models import ImageRecord
 from image_service.storage import clients
 from image_service.storage.errors import dependency, error_code
@@ -92,6 +92,44 @@ class ImageCatalog:
             return records, None
         page = records[:limit]
         return page, _index_key(page[-1])
+
+    def update(self, record: ImageRecord, changes: dict[str, Any]) -> ImageRecord:
+        """Apply metadata changes to a record read before, unless it changed since (its revision)
+        or changed hands; a null value removes the attribute. Returns the new record."""
+        names: dict[str, str] = {"#rev": "revision", "#tenant": "tenant_id"}
+        values: dict[str, Any] = {
+            ":tenant": {"S": record.tenant_id},
+            ":rev": {"N": str(record.revision)},
+            ":one": {"N": "1"},
+        }
+        sets, removes = ["#rev = #rev + :one" if record.revision else "#rev = :one"], []
+        for index, (name, value) in enumerate(sorted(changes.items())):
+            names[f"#f{index}"] = name
+            if value is None:
+                removes.append(f"#f{index}")
+            else:
+                values[f":v{index}"] = _serializer.serialize(value)
+                sets.append(f"#f{index} = :v{index}")
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        unchanged = "#rev = :rev" if record.revision else "(attribute_not_exists(#rev) OR #rev = :rev)"
+        with dependency(_CATALOG):
+            try:
+                response = self._client.update_item(
+                    TableName=self._table,
+                    Key={"image_id": {"S": record.image_id}},
+                    UpdateExpression=expression,
+                    ConditionExpression=f"attribute_exists(image_id) AND #tenant = :tenant AND {unchanged}",
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_NEW",
+                )
+            except ClientError as err:
+                if error_code(err) == "ConditionalCheckFailedException":
+                    raise ConcurrentUpdateError(
+                        "The image changed (or was deleted) while this edit was made; fetch it and retry."
+                    ) from err
+                raise
+        return ImageRecord.from_item(_from_dynamo(response["Attributes"]))
 
     def delete(self, image_id: str, tenant_id: str) -> ImageRecord:
         """Remove the tenant's record and return what it held; unknown ids and other tenants'
