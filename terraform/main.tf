@@ -5,7 +5,8 @@ locals {
   # Bucket names are global: account and region make ours unique.
   bucket_name = "${var.name_prefix}-images-${data.aws_caller_identity.current.account_id}-${var.region}"
 
-  images = "${module.bucket.bucket_arn}/images/*"
+  images   = "${module.bucket.bucket_arn}/images/*"
+  variants = "${module.bucket.bucket_arn}/variants/*"
   environment = {
     IMAGES_BUCKET           = module.bucket.bucket_name
     IMAGES_TABLE            = module.table.table_name
@@ -48,6 +49,8 @@ locals {
       description = "GET /v1/images/{image_id}: return an image"
       statements = [
         { sid = "ReadImages", actions = ["s3:GetObject"], resources = [local.images] },
+        # Resized variants are made on first request and served from S3 afterwards.
+        { sid = "CacheVariants", actions = ["s3:GetObject", "s3:PutObject"], resources = [local.variants] },
         { sid = "ReadMetadata", actions = ["dynamodb:GetItem"], resources = [module.table.table_arn] },
       ]
     }
@@ -64,6 +67,14 @@ locals {
       statements = [
         # PutObjectTagging: bytes whose delete fails after the metadata went are tagged to expire.
         { sid = "DeleteImages", actions = ["s3:DeleteObject", "s3:PutObjectTagging"], resources = [local.images] },
+        # An image's variants go with it: list its variants/ prefix, delete what is there.
+        { sid = "DeleteVariants", actions = ["s3:DeleteObject"], resources = [local.variants] },
+        {
+          sid        = "ListVariants"
+          actions    = ["s3:ListBucket"]
+          resources  = [module.bucket.bucket_arn]
+          conditions = [{ test = "StringLike", variable = "s3:prefix", values = ["variants/*"] }]
+        },
         { sid = "DeleteMetadata", actions = ["dynamodb:DeleteItem"], resources = [module.table.table_arn] },
       ]
     }

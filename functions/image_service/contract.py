@@ -27,6 +27,11 @@ DEFAULT_PAGE_SIZE: Final = 50
 MAX_PAGE_SIZE: Final = 100
 MAX_CURSOR_CHARS: Final = 1024
 
+# Resized variants: made with Pillow on first request, stored in S3, served from there after.
+MAX_VARIANT_SIDE: Final = 2048
+VARIANT_FITS: Final = ("contain", "cover", "fill")
+VARIANT_FORMATS: Final = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
 METADATA_HEADER: Final = "X-Image-Metadata"
 
 # An object the functions failed to delete (its metadata write failed, or its image was deleted)

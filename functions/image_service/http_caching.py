@@ -12,11 +12,14 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "private, no-cache"
 
 
-def entity_tag(sha256: str, metadata_json: str | None = None) -> str:
-    if metadata_json is None:
-        return f'"{sha256}"'
-    revision = hashlib.sha256(metadata_json.encode()).hexdigest()[:16]
-    return f'"{sha256}.{revision}"'
+def entity_tag(sha256: str, metadata_json: str | None = None, *, variant: str | None = None) -> str:
+    """The sha256 of the stored bytes, plus what else shapes this answer (metadata, variant)."""
+    parts = [sha256]
+    if variant is not None:
+        parts.append(variant)
+    if metadata_json is not None:
+        parts.append(hashlib.sha256(metadata_json.encode()).hexdigest()[:16])
+    return '"' + ".".join(parts) + '"'
 
 
 def last_modified(created_at: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from image_service import variants
 from image_service.errors import ImageServiceError
 from image_service.images import owner_key
 from image_service.models import ImageRecord
@@ -18,6 +19,7 @@ from image_service.paging import decode_cursor, encode_cursor
 from image_service.settings import get_settings
 from image_service.storage.image_catalog import ImageCatalog
 from image_service.storage.image_objects import ImageObjects
+from image_service.variants import VariantSpec
 
 logger = Logger(child=True)
 
@@ -48,6 +50,16 @@ class ImageStore:
         """The bytes of a record already read (a missing object is a 404, never a 500)."""
         return self.objects.get(record.object_key)
 
+    def variant(self, record: ImageRecord, spec: VariantSpec) -> bytes:
+        """A resized variant: from S3 when made before, else made now and stored."""
+        key = variants.object_key(record.image_id, spec)
+        stored = self.objects.find(key)
+        if stored is not None:
+            return stored
+        data = variants.render(self.data(record), spec)
+        self.objects.put_derived(key, data, content_type=spec.content_type)
+        return data
+
     def list_page(
         self, tenant_id: str, user_id: str, *, limit: int, cursor: str | None, tag: str | None
     ) -> tuple[list[ImageRecord], str | None]:
@@ -59,8 +71,12 @@ class ImageStore:
 
     def remove(self, image_id: str, tenant_id: str) -> ImageRecord:
         record = self.catalog.delete(image_id, tenant_id)
-        # The image is gone for every reader now; the bytes follow, or expire.
+        # The image is gone for every reader now; the bytes and variants follow (bytes: or expire).
         self._discard_object(record)
+        try:
+            self.objects.delete_prefix(variants.variants_prefix(image_id))
+        except ImageServiceError:
+            logger.exception("variants left behind", extra=_where(record))
         return record
 
     def _discard_object(self, record: ImageRecord, version_id: str | None = None) -> None:

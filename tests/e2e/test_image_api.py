@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import io
 import json
 
 import pytest
@@ -255,3 +256,22 @@ def test_metadata_edit_through_the_gateway(api: Api, second_api: Api, user_id: s
     assert (stale.status_code, foreign.status_code) == (412, 404)
     download = api.request("GET", path, params={"download": "true"})
     assert download.headers["Content-Disposition"] == 'attachment; filename="renamed.jpg"'
+
+
+def test_resized_variant_through_the_gateway(api: Api, storage: Storage, user_id: str) -> None:
+    data = photo("JPEG", (1600, 1200))
+    created = api.request(
+        "POST",
+        "/v1/images",
+        json={"user_id": user_id, "image_name": "big.jpg", "file": base64.b64encode(data).decode()},
+    ).json()
+    path = f"/v1/images/{created['image_id']}"
+    first = api.request("GET", path, params={"width": "320", "format": "webp"})
+    again = api.request("GET", path, params={"width": "320", "format": "webp"})
+    assert first.status_code == again.status_code == 200
+    assert first.headers["Content-Type"] == "image/webp"
+    assert first.content == again.content
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(first.content)).size == (320, 240)
+    assert api.request("GET", path).content == data  # the original is untouched

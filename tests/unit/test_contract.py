@@ -245,3 +245,13 @@ def test_metadata_edits_validate_fields_exactly_as_uploads() -> None:
     assert set(edit["properties"]) == set(MetadataEdit.model_fields)
     for name, schema in edit["properties"].items():
         assert schema == upload[name], name
+
+
+def test_variant_parameters_are_the_contract_values() -> None:
+    params = {
+        p["name"]: p for p in SPEC["paths"]["/v1/images/{image_id}"]["get"]["parameters"] if "name" in p
+    }
+    for side in ("width", "height"):
+        assert params[side]["schema"]["maximum"] == contract.MAX_VARIANT_SIDE
+    assert tuple(params["fit"]["schema"]["enum"]) == contract.VARIANT_FITS
+    assert tuple(params["format"]["schema"]["enum"]) == tuple(contract.VARIANT_FORMATS)

@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from image_service import contract, http_caching
+from image_service import contract, http_caching, variants
 from image_service.api import SECURITY_HEADERS, create_app, flag, logger, tenant_of
 from image_service.image_store import get_image_store
 from image_service.images import check_image_id, content_disposition, metadata_json
@@ -23,7 +23,8 @@ def get_image(image_id: str) -> Any:
     store = get_image_store()
     record = store.metadata(image_id, tenant_of(event))
     metadata = metadata_json(record) if with_metadata else None
-    etag = http_caching.entity_tag(record.sha256, metadata)
+    spec = variants.parse_spec(event.query_string_parameters or {}, record.content_type)
+    etag = http_caching.entity_tag(record.sha256, metadata, variant=None if spec is None else spec.tag)
     headers = {
         **SECURITY_HEADERS,
         "ETag": etag,
@@ -36,10 +37,12 @@ def get_image(image_id: str) -> Any:
     headers["Content-Disposition"] = content_disposition(record.image_name, download=download)
     if metadata is not None:
         headers[contract.METADATA_HEADER] = metadata
+    if spec is None:
+        content_type, body = record.content_type, store.data(record)
+    else:
+        content_type, body = spec.content_type, store.variant(record, spec)
     # bytes bodies are sent base64-encoded; the gateway decodes them (binary media types).
-    return Response(
-        status_code=200, content_type=record.content_type, body=store.data(record), headers=headers
-    )
+    return Response(status_code=200, content_type=content_type, body=body, headers=headers)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

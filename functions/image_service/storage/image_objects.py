@@ -42,6 +42,26 @@ class ImageObjects:
                 raise
             return response["Body"].read()
 
+    def find(self, key: str) -> bytes | None:
+        """The object's bytes, or None when there is none (a cache lookup, not an error)."""
+        try:
+            return self.get(key)
+        except ImageNotFoundError:
+            return None
+
+    def put_derived(self, key: str, data: bytes, *, content_type: str) -> None:
+        """Store bytes made from an image (a variant), as immutable as the image."""
+        with dependency(_STORE):
+            self._client.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type)
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Delete every object under a prefix (an image's variants)."""
+        with dependency(_STORE):
+            pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=prefix)
+            for page in pages:
+                for item in page.get("Contents", []):
+                    self._client.delete_object(Bucket=self._bucket, Key=item["Key"])
+
     def delete(self, key: str, version_id: str | None = None) -> None:
         """Delete the object (versioned buckets keep it as a noncurrent version), or with
         `version_id` that exact version, for good."""

@@ -73,8 +73,13 @@ variable "policy_statements" {
     sid       = string
     actions   = list(string)
     resources = list(string)
+    conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })), [])
   }))
-  description = "What the function may do beyond writing its logs: explicit actions on explicit ARNs."
+  description = "What the function may do beyond writing its logs: explicit actions on explicit ARNs, optionally narrowed by IAM conditions."
 
   validation {
     condition     = alltrue([for s in var.policy_statements : !contains(s.resources, "*") && !contains(s.actions, "*")])
