@@ -80,8 +80,7 @@ def _no_invented_cursor(case: schemathesis.Case) -> schemathesis.Case:
     """A cursor is opaque: only the API makes valid ones (a schema-valid string such as "0" is
     rightly refused with 400). Positive cases therefore list from the start; negative cases keep
     the drawn cursor, and tests/unit/test_paging.py covers forged and foreign cursors."""
-    positive = case.meta is not None and case.meta.generation.mode.is_positive
-    if positive and isinstance(case.query, dict) and "cursor" in case.query:
+    if _positive(case) and isinstance(case.query, dict):
         case.query = {name: value for name, value in case.query.items() if name != "cursor"}
     return case
 
@@ -90,7 +89,11 @@ def _no_invented_precondition(case: schemathesis.Case) -> schemathesis.Case:
     """If-Match names a version the server gave out; a drawn string names none, and 412 is the
     right answer to it. Positive cases therefore edit unconditionally; negative cases keep it, and
     tests/unit/test_update_image.py covers current, stale and weak tags."""
-    positive = case.meta is not None and case.meta.generation.mode.is_positive
-    if positive and case.headers and "If-Match" in case.headers:
+    if _positive(case) and case.headers:
         case.headers = {name: value for name, value in case.headers.items() if name != "If-Match"}
     return case
+
+
+def _positive(case: schemathesis.Case) -> bool:
+    """Whether schemathesis generated this case as valid (so it expects it to be accepted)."""
+    return case.meta is not None and case.meta.generation.mode.is_positive
