@@ -55,9 +55,13 @@ def raw_body(event: APIGatewayProxyEvent) -> bytes:
 
 
 def parse_body(event: APIGatewayProxyEvent, model: type[ModelT]) -> ModelT:
-    """The request body validated against a model: 400 for bytes that are not JSON,
-    422 for JSON that does not fit the model."""
-    raw = raw_body(event)
+    """The request body validated against a model (see parse_json)."""
+    return parse_json(raw_body(event), model)
+
+
+def parse_json(raw: bytes, model: type[ModelT]) -> ModelT:
+    """Body bytes validated against a model: 400 for bytes that are not JSON, 422 for JSON that
+    does not fit the model."""
     if not raw:
         raise MalformedJsonError("The request body must be a JSON object.")
     try:

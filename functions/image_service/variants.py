@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from image_service import contract
 from image_service.errors import BadRequestError
+from image_service.query_params import bounded_int
 
 _EXTENSIONS = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"}
-PARAMETERS = ("width", "height", "fit", "format")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,27 +26,16 @@ class VariantSpec:
         return f"{self.width or 'auto'}x{self.height or 'auto'}-{self.fit}.{_EXTENSIONS[self.content_type]}"
 
 
-def _side(name: str, raw: str | None) -> int | None:
-    if raw is None:
-        return None
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= contract.MAX_VARIANT_SIDE:
-        raise BadRequestError(
-            f"Query parameter '{name}' must be an integer from 1 to {contract.MAX_VARIANT_SIDE}."
-        )
-    return int(raw)
-
-
 def parse_spec(query: dict[str, str], original_type: str) -> VariantSpec | None:
     """The variant a request asks for, or None for the original bytes. `fit` alone asks for
     nothing; `format` alone converts at the original size (at most MAX_VARIANT_SIDE per side)."""
-    if not any(name in query for name in ("width", "height", "format")):
-        if "fit" in query and query["fit"] not in contract.VARIANT_FITS:
-            raise BadRequestError(f"Query parameter 'fit' must be one of {', '.join(contract.VARIANT_FITS)}.")
-        return None
-    width, height = _side("width", query.get("width")), _side("height", query.get("height"))
     fit = query.get("fit", "contain")
     if fit not in contract.VARIANT_FITS:
         raise BadRequestError(f"Query parameter 'fit' must be one of {', '.join(contract.VARIANT_FITS)}.")
+    if not any(name in query for name in ("width", "height", "format")):
+        return None
+    width = bounded_int("width", query.get("width"), contract.MAX_VARIANT_SIDE)
+    height = bounded_int("height", query.get("height"), contract.MAX_VARIANT_SIDE)
     fmt = query.get("format")
     if fmt is None:
         content_type = original_type if original_type in _EXTENSIONS else "image/png"

@@ -11,20 +11,11 @@ from image_service.api import create_app, json_response, logger, tenant_of
 from image_service.errors import BadRequestError
 from image_service.image_store import get_image_store
 from image_service.models import ImageList, Tag, UserId
+from image_service.query_params import bounded_int
 
 app = create_app()
 _user_id = TypeAdapter(UserId)
 _tag = TypeAdapter(Tag)
-
-
-def _page_size(raw: str | None) -> int:
-    if raw is None:
-        return contract.DEFAULT_PAGE_SIZE
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= contract.MAX_PAGE_SIZE:
-        raise BadRequestError(
-            f"Query parameter 'limit' must be an integer from 1 to {contract.MAX_PAGE_SIZE}."
-        )
-    return int(raw)
 
 
 @app.get("/v1/images")
@@ -45,7 +36,8 @@ def list_images() -> Any:
     records, next_cursor = get_image_store().list_page(
         tenant_of(event),
         user_id,
-        limit=_page_size(event.get_query_string_value("limit")),
+        limit=bounded_int("limit", event.get_query_string_value("limit"), contract.MAX_PAGE_SIZE)
+        or contract.DEFAULT_PAGE_SIZE,
         cursor=event.get_query_string_value("cursor"),
         tag=tag,
     )

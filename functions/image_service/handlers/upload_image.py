@@ -7,7 +7,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from image_service import contract, idempotency
-from image_service.api import create_app, json_response, logger, parse_body, raw_body, tenant_of
+from image_service.api import create_app, json_response, logger, parse_json, raw_body, tenant_of
 from image_service.image_store import get_image_store
 from image_service.images import decode_image, new_image_record
 from image_service.models import ImageMetadata, UploadRequest
@@ -20,9 +20,10 @@ def upload_image() -> Any:
     event = app.current_event
     tenant_id = tenant_of(event)
     key = event.headers.get(contract.IDEMPOTENCY_HEADER)  # Powertools headers are case-insensitive
+    body = raw_body(event)  # decoded once: parsed below, and hashed for an Idempotency-Key
 
     def store() -> dict[str, Any]:
-        request = parse_body(event, UploadRequest)
+        request = parse_json(body, UploadRequest)
         data = decode_image(request.file)
         record = new_image_record(request, data, tenant_id=tenant_id, now=datetime.now(UTC))
         get_image_store().save(record, data)
@@ -32,9 +33,7 @@ def upload_image() -> Any:
         return record.public().model_dump()
 
     stored = ImageMetadata.model_validate(
-        store()
-        if key is None
-        else idempotency.once(idempotency.attempt(tenant_id, key, raw_body(event)), store)
+        store() if key is None else idempotency.once(idempotency.attempt(tenant_id, key, body), store)
     )
     return json_response(201, stored, headers={"Location": f"/v1/images/{stored.image_id}"})
 

@@ -11,6 +11,7 @@ from image_service.storage.errors import dependency, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 _STORE = "image store"
 
@@ -58,9 +59,12 @@ class ImageObjects:
         """Delete every object under a prefix (an image's variants)."""
         with dependency(_STORE):
             pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=prefix)
-            for page in pages:
-                for item in page.get("Contents", []):
-                    self._client.delete_object(Bucket=self._bucket, Key=item["Key"])
+            for page in pages:  # up to 1,000 keys a page: one DeleteObjects call each
+                keys: list[ObjectIdentifierTypeDef] = [
+                    {"Key": item["Key"]} for item in page.get("Contents", [])
+                ]
+                if keys:
+                    self._client.delete_objects(Bucket=self._bucket, Delete={"Objects": keys, "Quiet": True})
 
     def delete(self, key: str, version_id: str | None = None) -> None:
         """Delete the object (versioned buckets keep it as a noncurrent version), or with
