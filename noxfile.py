@@ -340,6 +340,7 @@ def tests(session: nox.Session) -> None:
         "IMAGE_SERVICE_SECOND_API_KEY": deployed.api_keys.get("second", ""),
         "IMAGE_SERVICE_BUCKET": deployed.bucket_name,
         "IMAGE_SERVICE_TABLE": deployed.table_name,
+        "IMAGE_SERVICE_UPLOADS_TABLE": deployed.uploads_table_name,
         "IMAGE_SERVICE_API_ID": deployed.api_id,
         "IMAGE_SERVICE_CORS_ORIGIN": deployed.cors_allow_origin,
         **emulator_process.aws_environment(),

@@ -14,6 +14,7 @@ class Stack:
     stage_name: str
     bucket_name: str
     table_name: str
+    uploads_table_name: str
     function_names: dict[str, str]
     cors_allow_origin: str
     api_keys: dict[str, str]
@@ -42,6 +43,7 @@ def load() -> Stack | None:
         stage_name=stage_name,
         bucket_name=str(outputs["bucket_name"]),
         table_name=str(outputs["table_name"]),
+        uploads_table_name=str(outputs.get("uploads_table_name", "")),
         function_names=dict(function_names) if isinstance(function_names, dict) else {},
         cors_allow_origin=str(outputs.get("cors_allow_origin", "")),
         api_keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},

@@ -7,10 +7,12 @@ locals {
 
   images   = "${module.bucket.bucket_arn}/images/*"
   variants = "${module.bucket.bucket_arn}/variants/*"
+  staged   = "${module.bucket.bucket_arn}/${module.bucket.staging_prefix}*"
   environment = {
     IMAGES_BUCKET           = module.bucket.bucket_name
     IMAGES_TABLE            = module.table.table_name
     IMAGES_BY_OWNER_INDEX   = module.table.by_owner_index_name
+    UPLOADS_TABLE           = module.uploads.table_name
     IDEMPOTENCY_TABLE       = module.idempotency.table_name
     POWERTOOLS_SERVICE_NAME = var.name_prefix
     POWERTOOLS_LOG_LEVEL    = "INFO"
@@ -35,6 +37,27 @@ locals {
           actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
           resources = [module.idempotency.table_arn]
         },
+      ]
+    }
+    start_upload = {
+      handler     = "image_service.handlers.start_upload.lambda_handler"
+      description = "POST /v1/images/uploads: start a large upload (presigned POST to S3)"
+      statements = [
+        # The presigned POST is signed with this role: it may write staged uploads, nothing else.
+        { sid = "SignStagedUploads", actions = ["s3:PutObject"], resources = [local.staged] },
+        { sid = "RecordUploads", actions = ["dynamodb:PutItem"], resources = [module.uploads.table_arn] },
+      ]
+    }
+    complete_upload = {
+      handler     = "image_service.handlers.complete_upload.lambda_handler"
+      description = "POST /v1/images/{image_id}/complete: verify a large upload and store it as an image"
+      statements = [
+        # Read the staged bytes (a version: what was verified is what is copied), then delete them.
+        { sid = "ReadStagedUploads", actions = ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"], resources = [local.staged] },
+        # The copy, and its rollback as in upload_image.
+        { sid = "WriteImages", actions = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectTagging"], resources = [local.images] },
+        { sid = "AddMetadata", actions = ["dynamodb:GetItem", "dynamodb:PutItem"], resources = [module.table.table_arn] },
+        { sid = "CloseUploads", actions = ["dynamodb:GetItem", "dynamodb:DeleteItem"], resources = [module.uploads.table_arn] },
       ]
     }
     list_images = {
@@ -95,9 +118,15 @@ module "table" {
 }
 
 module "idempotency" {
-  source = "./modules/idempotency_table"
+  source = "./modules/expiring_table"
 
   table_name = "${var.name_prefix}-idempotency"
+}
+
+module "uploads" {
+  source = "./modules/expiring_table"
+
+  table_name = "${var.name_prefix}-uploads"
 }
 
 module "function" {

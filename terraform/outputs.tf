@@ -35,6 +35,11 @@ output "table_name" {
   value       = module.table.table_name
 }
 
+output "uploads_table_name" {
+  description = "Table holding large uploads between their start and completion."
+  value       = module.uploads.table_name
+}
+
 output "function_names" {
   description = "Lambda function names, by operation."
   value       = { for name, function in module.function : name => function.function_name }

@@ -89,14 +89,14 @@ def tenant_of(event: APIGatewayProxyEvent) -> str:
     return tenant
 
 
-def flag(event: APIGatewayProxyEvent, name: str) -> bool:
+def flag(event: APIGatewayProxyEvent, name: str, *, default: bool = False) -> bool:
     """A boolean query parameter as openapi/api.yaml declares it (`type: boolean`, so the literal
-    `true` or `false`); absent means false, anything else is a 400."""
+    `true` or `false`); absent means `default`, anything else is a 400."""
     value = event.get_query_string_value(name)
-    if value is None or value == "false":
-        return False
-    if value == "true":
-        return True
+    if value is None:
+        return default
+    if value in ("true", "false"):
+        return value == "true"
     raise BadRequestError(f"Query parameter '{name}' must be true or false.")
 
 

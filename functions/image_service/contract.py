@@ -8,6 +8,18 @@ from typing import Final
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
 MAX_IMAGE_BASE64_CHARS: Final = 4 * -(-MAX_IMAGE_BYTES // 3)
 
+# Larger images go straight to S3 with a presigned POST (POST /v1/images/uploads), are verified by
+# POST /v1/images/{image_id}/complete, and are served with a presigned GET (a redirect).
+MAX_LARGE_IMAGE_BYTES: Final = 50 * 1024 * 1024
+# How long an upload may take from its start to its completion: the presigned POST and the
+# pending upload expire together (the pending record by DynamoDB TTL, its bytes by the bucket's
+# lifecycle rule on STAGING_PREFIX, a day later at most).
+UPLOAD_EXPIRY_SECONDS: Final = 60 * 60
+# A presigned GET for an image over the inline limit is good for this long.
+DOWNLOAD_URL_EXPIRY_SECONDS: Final = 5 * 60
+# Where uploaded bytes wait for their completion; the bucket expires whatever stays here.
+STAGING_PREFIX: Final = "uploads/"
+
 MAX_USER_ID_CHARS: Final = 128
 USER_ID_PATTERN: Final = r"^[A-Za-z0-9_.@-]+$"
 MAX_IMAGE_NAME_CHARS: Final = 255

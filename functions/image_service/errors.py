@@ -87,3 +87,15 @@ class DependencyUnavailableError(ImageServiceError):
 
     status = 503
     code = "service_unavailable"
+
+
+class UploadNotReceivedError(ImageServiceError):
+    """Completion was asked for before any bytes reached the presigned upload."""
+
+    status = 409
+    code = "upload_not_received"
+
+
+class UploadExpiredError(ImageServiceError):
+    status = 410
+    code = "upload_expired"

@@ -3,23 +3,52 @@
 S3 and DynamoDB share no transaction, so the order of writes is the design: the object is
 written before its metadata (an image is visible only once both exist) and the metadata is
 removed before its object (a listed image can always be fetched). An object left without
-metadata is deleted, or, when that fails too, tagged for the bucket's lifecycle rule to expire."""
+metadata is deleted, or, when that fails too, tagged for the bucket's lifecycle rule to expire.
 
+A large image arrives under the staging prefix first; it is copied to its image key, like an inline
+upload's put, only once its bytes are verified."""
+
+import hashlib
+import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from image_service import variants
-from image_service.errors import ImageServiceError
+from image_service import contract, uploads, variants
+from image_service.errors import (
+    BadRequestError,
+    ImageServiceError,
+    PayloadTooLargeError,
+    UnsupportedImageTypeError,
+    UploadNotReceivedError,
+)
+from image_service.image_types import detect_content_type
 from image_service.images import owner_key
-from image_service.models import ImageRecord
+from image_service.models import ImageRecord, PendingUpload, PresignedPost, UploadIntent
 from image_service.paging import decode_cursor, encode_cursor
 from image_service.settings import get_settings
 from image_service.storage.image_catalog import ImageCatalog
-from image_service.storage.image_objects import ImageObjects
+from image_service.storage.image_objects import ImageObjects, StoredObject
+from image_service.storage.pending_uploads import PendingUploads
 from image_service.variants import VariantSpec
+
+# A staged upload is spooled to memory up to this size, to /tmp beyond it.
+_SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """What a GET answers with: the object's key and size, and its bytes when they fit inline
+    (None: too large for a Lambda response, so the client gets a presigned URL instead)."""
+
+    key: str
+    content_type: str
+    size: int
+    data: bytes | None
+
 
 logger = Logger(child=True)
 
@@ -28,11 +57,66 @@ logger = Logger(child=True)
 class ImageStore:
     objects: ImageObjects
     catalog: ImageCatalog
+    pending: PendingUploads
 
     def save(self, record: ImageRecord, data: bytes) -> None:
         version = self.objects.put(
             record.object_key, data, content_type=record.content_type, sha256=record.sha256
         )
+        self._publish(record, version)
+
+    def start_upload(
+        self, intent: UploadIntent, *, tenant_id: str, now: datetime
+    ) -> tuple[PendingUpload, PresignedPost]:
+        """Record a pending upload and sign the POST that sends its bytes to the staging key."""
+        pending = uploads.new_pending_upload(intent, tenant_id=tenant_id, now=now)
+        self.pending.put(pending)
+        post = self.objects.presigned_post(
+            pending.staging_key,
+            content_type=pending.content_type,
+            max_bytes=contract.MAX_LARGE_IMAGE_BYTES,
+            expires_in=contract.UPLOAD_EXPIRY_SECONDS,
+        )
+        return pending, PresignedPost(url=post["url"], fields=post["fields"])
+
+    def complete_upload(self, image_id: str, tenant_id: str, *, now: datetime) -> ImageRecord:
+        """Verify a pending upload's bytes and make them an image; a retry after success returns
+        the image. Refused bytes are deleted, and the upload stays open for another try."""
+        pending = self.pending.get(image_id, tenant_id)
+        if pending is None:
+            return self.catalog.get(image_id, tenant_id)  # completed before, or never started
+        uploads.check_open(pending, now)
+        staged = self.objects.open(pending.staging_key)
+        if staged is None:
+            raise UploadNotReceivedError("No bytes were uploaded for this image yet; upload, then complete.")
+        try:
+            uploads.check_size(staged.size)
+            sha256, content_type = _verify(staged)
+            uploads.check_declared_type(pending, content_type)
+        except (BadRequestError, PayloadTooLargeError, UnsupportedImageTypeError):
+            self._discard(pending.staging_key, staged.version_id)
+            raise
+        record = uploads.image_record(
+            pending, size=staged.size, sha256=sha256, content_type=content_type, now=now
+        )
+        version = self.objects.copy(
+            pending.staging_key,
+            record.object_key,
+            source_version=staged.version_id,
+            content_type=content_type,
+            sha256=sha256,
+        )
+        self._publish(record, version)
+        # The image is visible now; what staged it goes (or expires: TTL, lifecycle rule).
+        self._discard(pending.staging_key, staged.version_id)
+        try:
+            self.pending.delete(image_id)
+        except ImageServiceError:
+            logger.exception("pending upload left to expire", extra=_where(record))
+        return record
+
+    def _publish(self, record: ImageRecord, version: str | None) -> None:
+        """Write the metadata of bytes already stored; without it, the bytes are removed."""
         try:
             self.catalog.put_new(record)
         except ImageServiceError:
@@ -50,15 +134,30 @@ class ImageStore:
         """The bytes of a record already read (a missing object is a 404, never a 500)."""
         return self.objects.get(record.object_key)
 
-    def variant(self, record: ImageRecord, spec: VariantSpec) -> bytes:
+    def original(self, record: ImageRecord) -> Served:
+        """The uploaded image; its bytes only when they fit a Lambda response."""
+        inline = record.size <= contract.MAX_IMAGE_BYTES
+        data = self.data(record) if inline else None
+        return Served(record.object_key, record.content_type, record.size, data)
+
+    def variant(self, record: ImageRecord, spec: VariantSpec) -> Served:
         """A resized variant: from S3 when made before, else made now and stored."""
         key = variants.object_key(record.image_id, spec)
-        stored = self.objects.find(key)
-        if stored is not None:
-            return stored
-        data = variants.render(self.data(record), spec)
-        self.objects.put_derived(key, data, content_type=spec.content_type)
-        return data
+        data = self.objects.find(key)
+        if data is None:
+            data = variants.render(self.data(record), spec)
+            self.objects.put_derived(key, data, content_type=spec.content_type)
+        inline = len(data) <= contract.MAX_IMAGE_BYTES
+        return Served(key, spec.content_type, len(data), data if inline else None)
+
+    def download_url(self, served: Served, *, disposition: str) -> str:
+        """A presigned GET of what is served, with the headers the API would have sent."""
+        return self.objects.presigned_get(
+            served.key,
+            content_type=served.content_type,
+            disposition=disposition,
+            expires_in=contract.DOWNLOAD_URL_EXPIRY_SECONDS,
+        )
 
     def list_page(
         self, tenant_id: str, user_id: str, *, limit: int, cursor: str | None, tag: str | None
@@ -79,6 +178,13 @@ class ImageStore:
             logger.exception("variants left behind", extra=_where(record))
         return record
 
+    def _discard(self, key: str, version_id: str | None) -> None:
+        """Delete staged bytes no longer needed; the lifecycle rule expires them if this fails."""
+        try:
+            self.objects.delete(key, version_id)
+        except ImageServiceError:
+            logger.exception("staged upload left to expire", extra={"object_key": key})
+
     def _discard_object(self, record: ImageRecord, version_id: str | None = None) -> None:
         """Delete an object no metadata points at; failing that, tag it to expire; never raise."""
         try:
@@ -92,6 +198,18 @@ class ImageStore:
                 logger.warning("orphan object tagged to expire", extra=_where(record))
 
 
+def _verify(staged: StoredObject) -> tuple[str, str]:
+    """The sha256 and detected type of streamed bytes, checked as an inline upload's are."""
+    digest = hashlib.sha256()
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY_BYTES) as spool:
+        for chunk in staged.chunks:
+            digest.update(chunk)
+            spool.write(chunk)
+        spool.seek(0)
+        content_type = detect_content_type(spool)  # type: ignore[arg-type]
+    return digest.hexdigest(), content_type
+
+
 def _where(record: ImageRecord) -> dict[str, str]:
     return {"object_key": record.object_key, "image_id": record.image_id}
 
@@ -102,4 +220,5 @@ def get_image_store() -> ImageStore:
     return ImageStore(
         objects=ImageObjects(settings.images_bucket),
         catalog=ImageCatalog(settings.images_table, settings.images_by_owner_index),
+        pending=PendingUploads(settings.uploads_table),
     )

@@ -4,7 +4,7 @@ forged headers) and the declared size must stay under the pixel cap (no decompre
 
 import io
 import warnings
-from typing import Final
+from typing import BinaryIO, Final
 
 from image_service import contract
 from image_service.errors import EmptyImageError, TooManyPixelsError, UnsupportedImageTypeError
@@ -28,10 +28,14 @@ def sniff_content_type(data: bytes) -> str:
     raise UnsupportedImageTypeError(_NOT_AN_IMAGE)
 
 
-def detect_content_type(data: bytes) -> str:
+def detect_content_type(data: bytes | BinaryIO) -> str:
     """The MIME type of a well-formed image of an allowed format, or an error for anything else.
-    Reads headers and checks structure without decoding pixels, so cost stays small."""
-    content_type = sniff_content_type(data)
+    Reads headers and checks structure without decoding pixels, so cost stays small. A file is
+    read from its current position (a spooled upload need not be held in memory)."""
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    start = stream.tell()
+    content_type = sniff_content_type(stream.read(12))
+    stream.seek(start)
     # Imported here: only uploads parse images, and Pillow is the heaviest import in the zip.
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
 
@@ -39,7 +43,7 @@ def detect_content_type(data: bytes) -> str:
         with warnings.catch_warnings():
             # Pillow warns of bombs below its own cap; the check below decides.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[content_type]]) as image:
+            with Image.open(stream, formats=[_PILLOW_FORMATS[content_type]]) as image:
                 width, height = image.size
                 if width * height > contract.MAX_IMAGE_PIXELS:
                     raise TooManyPixelsError(

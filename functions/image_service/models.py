@@ -45,8 +45,12 @@ Description = Annotated[
 ]
 
 
-class UploadRequest(BaseModel):
-    """Body of POST /v1/images: the image as base64 plus its descriptive metadata."""
+# The image formats the service stores (contract.ALLOWED_CONTENT_TYPES; a test compares them).
+ContentType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
+
+
+class ImageDescription(BaseModel):
+    """What the client says about an image on upload: owner, name, description and tags."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,7 +58,72 @@ class UploadRequest(BaseModel):
     image_name: ImageName
     description: Description | None = None
     tags: Tags = []
+
+
+class UploadRequest(ImageDescription):
+    """Body of POST /v1/images: the image as base64 plus its descriptive metadata."""
+
     file: Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_IMAGE_BASE64_CHARS)]
+
+
+class UploadIntent(ImageDescription):
+    """Body of POST /v1/images/uploads: the metadata of an image the client sends straight to S3,
+    and the type it will send (the presigned POST allows only that Content-Type)."""
+
+    content_type: ContentType
+
+
+class PresignedPost(BaseModel):
+    """An S3 browser-based upload: POST `url` as multipart/form-data with `fields`, then `file`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: Literal["POST"] = "POST"
+    url: str
+    fields: dict[str, str]
+
+
+class UploadTicket(BaseModel):
+    """Body of the 201 of POST /v1/images/uploads: where to send the bytes, and until when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    image_id: str
+    upload: PresignedPost
+    max_bytes: int
+    expires_at: str = Field(description="UTC, ISO 8601; upload and complete before then")
+    complete_path: str = Field(description="POST here once the bytes are uploaded")
+
+
+class PendingUpload(ImageDescription):
+    """A started upload (uploads table): the intent, its owner, and when it expires."""
+
+    image_id: str
+    tenant_id: str
+    content_type: ContentType
+    created_at: str
+    staging_key: str
+    expiration: int = Field(description="epoch seconds; the table's TTL attribute")
+
+    def to_item(self) -> dict[str, Any]:
+        # The table's key is `id` (terraform/modules/expiring_table).
+        return {"id": self.image_id, **self.model_dump(exclude_none=True)}
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> "PendingUpload":
+        fields = {name: value for name, value in item.items() if name != "id"}
+        return cls.model_validate({**fields, "expiration": int(item["expiration"])})
+
+
+class DownloadLink(BaseModel):
+    """Body of GET /v1/images/{image_id}?redirect=false for an image served from S3 directly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str
+    expires_at: str
+    content_type: str
+    size: int
 
 
 class MetadataEdit(BaseModel):

@@ -12,11 +12,14 @@ class Settings:
     images_bucket: str
     images_table: str
     images_by_owner_index: str
+    uploads_table: str
     idempotency_table: str | None
 
     @classmethod
     def from_environ(cls) -> "Settings":
-        missing = [name for name in ("IMAGES_BUCKET", "IMAGES_TABLE") if not os.environ.get(name)]
+        missing = [
+            name for name in ("IMAGES_BUCKET", "IMAGES_TABLE", "UPLOADS_TABLE") if not os.environ.get(name)
+        ]
         if missing:
             # A deployment error, not a client error: fail the cold start loudly.
             raise RuntimeError(f"missing environment variables: {', '.join(missing)}")
@@ -24,6 +27,7 @@ class Settings:
             images_bucket=os.environ["IMAGES_BUCKET"],
             images_table=os.environ["IMAGES_TABLE"],
             images_by_owner_index=os.environ.get("IMAGES_BY_OWNER_INDEX", "by_owner"),
+            uploads_table=os.environ["UPLOADS_TABLE"],
             idempotency_table=os.environ.get("IDEMPOTENCY_TABLE") or None,
         )
 

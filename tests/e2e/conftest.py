@@ -72,6 +72,7 @@ class Storage:
 
     bucket: str
     table: str
+    uploads_table: str
 
     def object_count(self) -> int:
         pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
@@ -80,13 +81,27 @@ class Storage:
     def item_count(self) -> int:
         return int(boto3.client("dynamodb").scan(TableName=self.table, Select="COUNT")["Count"])
 
+    def keys(self, prefix: str) -> list[str]:
+        pages = (
+            boto3.client("s3").get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        )
+        return [item["Key"] for page in pages for item in page.get("Contents", [])]
+
+    def pending_upload(self, image_id: str) -> dict[str, Any] | None:
+        item = boto3.client("dynamodb").get_item(TableName=self.uploads_table, Key={"id": {"S": image_id}})
+        return item.get("Item")
+
     def object_bytes(self, image_id: str) -> bytes:
         return boto3.client("s3").get_object(Bucket=self.bucket, Key=f"images/{image_id}")["Body"].read()
 
 
 @pytest.fixture(scope="session")
 def storage() -> Storage:
-    return Storage(_required("IMAGE_SERVICE_BUCKET"), _required("IMAGE_SERVICE_TABLE"))
+    return Storage(
+        _required("IMAGE_SERVICE_BUCKET"),
+        _required("IMAGE_SERVICE_TABLE"),
+        _required("IMAGE_SERVICE_UPLOADS_TABLE"),
+    )
 
 
 @pytest.fixture

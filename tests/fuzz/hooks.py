@@ -37,6 +37,7 @@ def fuzz_user(value: Any) -> Any:
 
 
 @schemathesis.hook.apply_to(operation_id="uploadImage")
+@schemathesis.hook.apply_to(operation_id="startUpload")
 def map_body(_context: schemathesis.HookContext, body: Any) -> Any:
     if isinstance(body, dict) and "user_id" in body:
         return {**body, "user_id": fuzz_user(body["user_id"])}

@@ -18,6 +18,7 @@ TABLE = "unit-images"
 INDEX = "by_owner"
 TENANT = "unit-key-id"
 IDEMPOTENCY_TABLE = "unit-idempotency"
+UPLOADS_TABLE = "unit-uploads"
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +31,7 @@ def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "IMAGES_TABLE": TABLE,
         "IMAGES_BY_OWNER_INDEX": INDEX,
         "IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
+        "UPLOADS_TABLE": UPLOADS_TABLE,
         "POWERTOOLS_SERVICE_NAME": "image-service-unit",
     }.items():
         monkeypatch.setenv(name, value)
@@ -73,12 +75,13 @@ def aws() -> Iterator[None]:
                 }
             ],
         )
-        boto3.client("dynamodb").create_table(
-            TableName=IDEMPOTENCY_TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        )
+        for expiring_table in (IDEMPOTENCY_TABLE, UPLOADS_TABLE):  # terraform/modules/expiring_table
+            boto3.client("dynamodb").create_table(
+                TableName=expiring_table,
+                BillingMode="PAY_PER_REQUEST",
+                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            )
         yield
     _clear_process_caches()
 

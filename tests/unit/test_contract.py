@@ -3,7 +3,7 @@
 import importlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
@@ -12,13 +12,18 @@ from pydantic import BaseModel, ValidationError
 
 from image_service import contract
 from image_service.models import (
+    ContentType,
     DeleteResult,
+    DownloadLink,
     ErrorDetail,
     ErrorResponse,
     ImageList,
     ImageMetadata,
     MetadataEdit,
+    PresignedPost,
+    UploadIntent,
     UploadRequest,
+    UploadTicket,
 )
 from tests.unit.conftest import api_event, invoke, json_body
 
@@ -28,6 +33,12 @@ SPEC: dict[str, Any] = yaml.safe_load(SPEC_TEXT)
 SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
 TERRAFORM_MAIN = (ROOT / "terraform" / "main.tf").read_text()
 PLACEHOLDER = re.compile(r"\$\{(\w+)_uri\}")
+
+
+def resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema with its local $ref followed."""
+    ref = schema.get("$ref")
+    return SCHEMAS[ref.rsplit("/", 1)[-1]] if ref else schema
 
 
 def operations() -> list[tuple[str, str, dict[str, Any]]]:
@@ -59,6 +70,10 @@ def test_every_operation_needs_the_api_key() -> None:
     ("schema_name", "model"),
     [
         ("UploadRequest", UploadRequest),
+        ("UploadIntent", UploadIntent),
+        ("UploadTicket", UploadTicket),
+        ("PresignedPost", PresignedPost),
+        ("DownloadLink", DownloadLink),
         ("ImageMetadata", ImageMetadata),
         ("ImageList", ImageList),
         ("DeleteResult", DeleteResult),
@@ -70,7 +85,7 @@ def test_schema_fields_match_the_model(schema_name: str, model: type[BaseModel])
     schema = SCHEMAS[schema_name]
     assert set(schema["properties"]) == set(model.model_fields)
     assert schema["additionalProperties"] is False
-    if model is UploadRequest:
+    if model in (UploadRequest, UploadIntent):
         required = {name for name, field in model.model_fields.items() if field.is_required()}
     else:
         # Responses carry every field (null when absent), except fields left out when unset.
@@ -79,7 +94,7 @@ def test_schema_fields_match_the_model(schema_name: str, model: type[BaseModel])
 
 
 def test_upload_limits_are_the_contract_values() -> None:
-    upload = SCHEMAS["UploadRequest"]["properties"]
+    upload = {name: resolve(schema) for name, schema in SCHEMAS["UploadRequest"]["properties"].items()}
     user_id = SCHEMAS["UserId"]
     assert user_id["maxLength"] == contract.MAX_USER_ID_CHARS
     assert user_id["pattern"] == contract.USER_ID_PATTERN
@@ -93,8 +108,10 @@ def test_upload_limits_are_the_contract_values() -> None:
 
 def test_metadata_schema_matches_the_contract() -> None:
     metadata = SCHEMAS["ImageMetadata"]["properties"]
-    assert tuple(metadata["content_type"]["enum"]) == contract.ALLOWED_CONTENT_TYPES
-    assert metadata["size"]["maximum"] == contract.MAX_IMAGE_BYTES
+    assert tuple(resolve(metadata["content_type"])["enum"]) == contract.ALLOWED_CONTENT_TYPES
+    assert get_args(ContentType) == contract.ALLOWED_CONTENT_TYPES
+    assert metadata["size"]["maximum"] == contract.MAX_LARGE_IMAGE_BYTES
+    assert str(contract.MAX_IMAGE_BYTES) in metadata["size"]["description"]
     image_id = SPEC["components"]["parameters"]["ImageId"]["schema"]
     assert image_id["pattern"] == contract.IMAGE_ID_PATTERN
 
@@ -102,7 +119,21 @@ def test_metadata_schema_matches_the_contract() -> None:
 def test_get_image_declares_the_metadata_header_and_every_allowed_type() -> None:
     ok = SPEC["paths"]["/v1/images/{image_id}"]["get"]["responses"]["200"]
     assert contract.METADATA_HEADER in ok["headers"]
-    assert tuple(ok["content"]) == contract.ALLOWED_CONTENT_TYPES
+    # The bytes in their type, or (redirect=false, over the inline limit) a JSON link.
+    assert tuple(ok["content"]) == (*contract.ALLOWED_CONTENT_TYPES, "application/json")
+    assert ok["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/DownloadLink"}
+
+
+def test_large_uploads_state_the_contract_limits() -> None:
+    ticket = SCHEMAS["UploadTicket"]["properties"]
+    assert str(contract.MAX_LARGE_IMAGE_BYTES) in ticket["max_bytes"]["description"]
+    assert "50 MiB" in SPEC["paths"]["/v1/images/uploads"]["post"]["description"]
+    assert contract.MAX_LARGE_IMAGE_BYTES == 50 * 1024 * 1024
+    redirect = SPEC["paths"]["/v1/images/{image_id}"]["get"]["responses"]["307"]["description"]
+    assert f"{contract.MAX_IMAGE_BYTES // 2**20} MiB" in redirect
+    assert f"{contract.DOWNLOAD_URL_EXPIRY_SECONDS // 60} minutes" in redirect
+    complete = SPEC["paths"]["/v1/images/{image_id}/complete"]["post"]["responses"]
+    assert {"200", "400", "404", "409", "410", "413", "415", "503"} <= set(complete)
 
 
 def test_binary_media_types_let_images_through_for_any_accept_header() -> None:
@@ -209,7 +240,7 @@ def test_upload_text_patterns_accept_exactly_what_the_model_accepts(field: str, 
     """Schemathesis found 422s for schema-valid names and tags (control characters): the spec now
     states the model's rules as patterns, and this keeps the two in step (ECMA-262 semantics:
     the patterns are anchored, so a full match)."""
-    schema = SCHEMAS["UploadRequest"]["properties"][field]
+    schema = resolve(SCHEMAS["UploadRequest"]["properties"][field])
     pattern = re.compile((schema.get("items") or schema)["pattern"])
     valid = {"user_id": "u", "image_name": "n.png", "file": "AA=="}
     for value in TEXT_SAMPLES:
@@ -238,13 +269,16 @@ def test_list_paging_limits_are_the_contract_values() -> None:
     assert params["tag"]["schema"]["maxLength"] == contract.MAX_TAG_CHARS
 
 
-def test_metadata_edits_validate_fields_exactly_as_uploads() -> None:
+def test_metadata_edits_and_large_uploads_validate_fields_exactly_as_uploads() -> None:
     edit, upload = SCHEMAS["MetadataEdit"], SCHEMAS["UploadRequest"]["properties"]
     assert edit["additionalProperties"] is False
     assert edit["minProperties"] == 1
     assert set(edit["properties"]) == set(MetadataEdit.model_fields)
     for name, schema in edit["properties"].items():
         assert schema == upload[name], name
+    intent = SCHEMAS["UploadIntent"]["properties"]
+    for name in set(upload) - {"file"}:
+        assert intent[name] == upload[name], name
 
 
 def test_variant_parameters_are_the_contract_values() -> None:

@@ -137,3 +137,26 @@ def test_functions_that_discard_objects_may_tag_them(sid: str) -> None:
     statement = next(line for line in main.splitlines() if f'sid = "{sid}"' in line)
     assert '"s3:DeleteObject"' in statement
     assert '"s3:PutObjectTagging"' in statement
+
+
+def test_staged_uploads_expire_under_the_contract_prefix() -> None:
+    variables = (TERRAFORM / "modules" / "image_bucket" / "variables.tf").read_text()
+    block = hcl_block(variables, r'variable\s+"staging_prefix"')
+    default = re.search(r'default\s*=\s*"([^"]*)"', block)
+    assert default, block
+    assert default.group(1) == contract.STAGING_PREFIX
+    bucket = (TERRAFORM / "modules" / "image_bucket" / "main.tf").read_text()
+    lifecycle = hcl_block(bucket, r'resource\s+"aws_s3_bucket_lifecycle_configuration"\s+"this"')
+    [rule] = [
+        rule
+        for rule in hcl_blocks(lifecycle, r"\brule\s*\{")
+        if re.search(r'id\s*=\s*"expire-unfinished-uploads"', rule)
+    ]
+    assert re.search(r"prefix\s*=\s*var\.staging_prefix", rule)
+    assert re.search(r"expiration\s*\{\s*days\s*=\s*var\.staging_expiration_days\s*\}", rule)
+    assert re.search(r"noncurrent_days\s*=\s*var\.staging_expiration_days", rule)
+    # and the functions' IAM names the same prefix, from the module
+    main = (TERRAFORM / "main.tf").read_text()
+    assert re.search(
+        r'staged\s*=\s*"\$\{module\.bucket\.bucket_arn\}/\$\{module\.bucket\.staging_prefix\}\*"', main
+    )

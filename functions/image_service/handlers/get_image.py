@@ -1,5 +1,7 @@
-"""GET /v1/images/{image_id}: the image bytes, inline or as a download, optionally with metadata."""
+"""GET /v1/images/{image_id}: the image bytes, inline or as a download, optionally with metadata,
+resized on request; an image too large for a Lambda response is a redirect to a presigned GET."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -7,9 +9,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from image_service import contract, http_caching, variants
-from image_service.api import SECURITY_HEADERS, create_app, flag, logger, tenant_of
+from image_service.api import SECURITY_HEADERS, create_app, flag, json_response, logger, tenant_of
 from image_service.image_store import get_image_store
-from image_service.images import check_image_id, content_disposition, metadata_json
+from image_service.images import check_image_id, content_disposition, metadata_json, timestamp
+from image_service.models import DownloadLink
 
 app = create_app()
 
@@ -19,6 +22,7 @@ def get_image(image_id: str) -> Any:
     event = app.current_event
     download = flag(event, "download")
     with_metadata = flag(event, "metadata")
+    follow = flag(event, "redirect", default=True)
     check_image_id(image_id)
     store = get_image_store()
     record = store.metadata(image_id, tenant_of(event))
@@ -34,15 +38,29 @@ def get_image(image_id: str) -> Any:
     if http_caching.not_modified(event.headers.get("If-None-Match"), etag):
         # The client's copy is current: no S3 read, no body.
         return Response(status_code=304, body="", headers=headers)
-    headers["Content-Disposition"] = content_disposition(record.image_name, download=download)
+    disposition = content_disposition(record.image_name, download=download)
     if metadata is not None:
         headers[contract.METADATA_HEADER] = metadata
-    if spec is None:
-        content_type, body = record.content_type, store.data(record)
-    else:
-        content_type, body = spec.content_type, store.variant(record, spec)
+    served = store.original(record) if spec is None else store.variant(record, spec)
+    if served.data is None:
+        # Over what a Lambda response can carry: the client reads it from S3 directly.
+        url = store.download_url(served, disposition=disposition)
+        if not follow:
+            valid = timedelta(seconds=contract.DOWNLOAD_URL_EXPIRY_SECONDS)
+            link = DownloadLink(
+                url=url,
+                expires_at=timestamp(datetime.now(UTC) + valid),
+                content_type=served.content_type,
+                size=served.size,
+            )
+            extra = {contract.METADATA_HEADER: metadata} if metadata is not None else {}
+            return json_response(200, link, headers=extra)
+        # Never cached: the URL expires (the bytes' ETag still lets a client revalidate here).
+        headers["Cache-Control"] = "no-store"
+        return Response(status_code=307, body="", headers={**headers, "Location": url})
+    headers["Content-Disposition"] = disposition
     # bytes bodies are sent base64-encoded; the gateway decodes them (binary media types).
-    return Response(status_code=200, content_type=content_type, body=body, headers=headers)
+    return Response(status_code=200, content_type=served.content_type, body=served.data, headers=headers)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -17,9 +17,13 @@ if TYPE_CHECKING:
 _CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
 
 
+# Presigned URLs and POSTs signed with SigV4, the only version every region accepts.
+_S3_CONFIG = _CONFIG.merge(Config(signature_version="s3v4"))
+
+
 @lru_cache(maxsize=1)
 def s3() -> "S3Client":
-    return boto3.client("s3", config=_CONFIG)
+    return boto3.client("s3", config=_S3_CONFIG)
 
 
 @lru_cache(maxsize=1)

@@ -2,28 +2,18 @@
 
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from image_service.errors import ConcurrentUpdateError, DependencyUnavailableError, ImageNotFoundError
 from image_service.models import ImageRecord
 from image_service.storage import clients
+from image_service.storage.dynamo_items import from_dynamo, to_dynamo, to_dynamo_value
 from image_service.storage.errors import dependency, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 _CATALOG = "metadata store"
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def _to_dynamo(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(value) for key, value in item.items()}
-
-
-def _from_dynamo(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _deserializer.deserialize(value) for key, value in item.items()}
 
 
 def _index_key(record: ImageRecord) -> dict[str, str]:
@@ -42,7 +32,7 @@ class ImageCatalog:
             try:
                 self._client.put_item(
                     TableName=self._table,
-                    Item=_to_dynamo(record.to_item()),
+                    Item=to_dynamo(record.to_item()),
                     ConditionExpression="attribute_not_exists(image_id)",
                 )
             except ClientError as err:
@@ -59,7 +49,7 @@ class ImageCatalog:
         item = response.get("Item")
         if item is None or item.get("tenant_id", {}).get("S") != tenant_id:
             raise ImageNotFoundError("No image with this id.")
-        return ImageRecord.from_item(_from_dynamo(item))
+        return ImageRecord.from_item(from_dynamo(item))
 
     def list_page(
         self, owner: str, *, limit: int, start_key: dict[str, str] | None = None, tag: str | None = None
@@ -84,7 +74,7 @@ class ImageCatalog:
             query["ExclusiveStartKey"] = {name: {"S": value} for name, value in start_key.items()}
         with dependency(_CATALOG):
             response = self._client.query(**query)
-        records = [ImageRecord.from_item(_from_dynamo(item)) for item in response["Items"]]
+        records = [ImageRecord.from_item(from_dynamo(item)) for item in response["Items"]]
         if tag is not None:
             last = response.get("LastEvaluatedKey")
             return records, {name: value["S"] for name, value in last.items()} if last else None
@@ -108,7 +98,7 @@ class ImageCatalog:
             if value is None:
                 removes.append(f"#f{index}")
             else:
-                values[f":v{index}"] = _serializer.serialize(value)
+                values[f":v{index}"] = to_dynamo_value(value)
                 sets.append(f"#f{index} = :v{index}")
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         unchanged = "#rev = :rev" if record.revision else "(attribute_not_exists(#rev) OR #rev = :rev)"
@@ -129,7 +119,7 @@ class ImageCatalog:
                         "The image changed (or was deleted) while this edit was made; fetch it and retry."
                     ) from err
                 raise
-        return ImageRecord.from_item(_from_dynamo(response["Attributes"]))
+        return ImageRecord.from_item(from_dynamo(response["Attributes"]))
 
     def delete(self, image_id: str, tenant_id: str) -> ImageRecord:
         """Remove the tenant's record and return what it held; unknown ids and other tenants'
@@ -147,4 +137,4 @@ class ImageCatalog:
                 if error_code(err) == "ConditionalCheckFailedException":
                     raise ImageNotFoundError("No image with this id.") from err
                 raise
-        return ImageRecord.from_item(_from_dynamo(response["Attributes"]))
+        return ImageRecord.from_item(from_dynamo(response["Attributes"]))

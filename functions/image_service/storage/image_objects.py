@@ -1,6 +1,8 @@
 """Image bytes in S3, one object per image."""
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -14,6 +16,17 @@ if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 _STORE = "image store"
+# Chunks a staged upload is streamed in: hashing a 50 MB image never holds it all in memory.
+_CHUNK_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    """One version of an object being read: its size before its bytes, then the bytes in chunks."""
+
+    size: int
+    version_id: str | None
+    chunks: Iterator[bytes]
 
 
 class ImageObjects:
@@ -42,6 +55,71 @@ class ImageObjects:
                     raise ImageNotFoundError("No image with this id.") from err
                 raise
             return response["Body"].read()
+
+    def open(self, key: str) -> StoredObject | None:
+        """The current version of an object, to stream (None when there is none)."""
+        with dependency(_STORE):
+            try:
+                response = self._client.get_object(Bucket=self._bucket, Key=key)
+            except ClientError as err:
+                if error_code(err) in ("NoSuchKey", "404", "NotFound"):
+                    return None
+                raise
+        body = response["Body"]
+
+        def chunks() -> Iterator[bytes]:
+            with dependency(_STORE), body:
+                yield from body.iter_chunks(_CHUNK_BYTES)
+
+        return StoredObject(response["ContentLength"], response.get("VersionId"), chunks())
+
+    def copy(
+        self, source_key: str, key: str, *, source_version: str | None, content_type: str, sha256: str
+    ) -> str | None:
+        """Copy one version of an object to `key` (server side) with new headers; the new
+        version's id when the bucket is versioned."""
+        source: Any = {"Bucket": self._bucket, "Key": source_key}
+        if source_version is not None:
+            source["VersionId"] = source_version
+        with dependency(_STORE):
+            response = self._client.copy_object(
+                Bucket=self._bucket,
+                Key=key,
+                CopySource=source,
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+                Metadata={"sha256": sha256},
+            )
+        return response.get("VersionId")
+
+    def presigned_post(
+        self, key: str, *, content_type: str, max_bytes: int, expires_in: int
+    ) -> dict[str, Any]:
+        """A browser-style upload of exactly this key: S3 refuses another Content-Type, an empty
+        file or one over `max_bytes`, and the form after `expires_in` seconds. Signed locally."""
+        with dependency(_STORE):
+            post: dict[str, Any] = self._client.generate_presigned_post(
+                Bucket=self._bucket,
+                Key=key,
+                Fields={"Content-Type": content_type},
+                Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+                ExpiresIn=expires_in,
+            )
+        return post
+
+    def presigned_get(self, key: str, *, content_type: str, disposition: str, expires_in: int) -> str:
+        """A URL that reads the object for `expires_in` seconds, answering with these headers."""
+        with dependency(_STORE):
+            return self._client.generate_presigned_url(
+                "get_object",
+                Params={
+                    "Bucket": self._bucket,
+                    "Key": key,
+                    "ResponseContentType": content_type,
+                    "ResponseContentDisposition": disposition,
+                },
+                ExpiresIn=expires_in,
+            )
 
     def find(self, key: str) -> bytes | None:
         """The object's bytes, or None when there is none (a cache lookup, not an error)."""

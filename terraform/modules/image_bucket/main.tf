@@ -99,6 +99,25 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  # Bytes of a large upload never completed go after a day, and so does every version of them
+  # (completion copies what it verified and deletes the staged version itself).
+  rule {
+    id     = "expire-unfinished-uploads"
+    status = "Enabled"
+
+    filter {
+      prefix = var.staging_prefix
+    }
+
+    expiration {
+      days = var.staging_expiration_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.staging_expiration_days
+    }
+  }
+
   # Rules about noncurrent versions presuppose versioning (the provider documents this order).
   depends_on = [aws_s3_bucket_versioning.this]
 }

@@ -12,3 +12,8 @@ output "orphan_tag" {
   description = "Object tag (key, value) that marks an orphaned upload for expiry; the functions get it as ORPHAN_TAG_KEY / ORPHAN_TAG_VALUE."
   value       = var.orphan_tag
 }
+
+output "staging_prefix" {
+  description = "Key prefix of uploads waiting for completion (expired by the lifecycle rule)."
+  value       = var.staging_prefix
+}

@@ -47,3 +47,25 @@ variable "orphan_tag" {
     error_message = "orphan_tag.key must be 1-128 characters not starting with \"aws:\", and orphan_tag.value at most 256 characters (S3 object tag limits)."
   }
 }
+
+variable "staging_prefix" {
+  type        = string
+  description = "Key prefix where large uploads wait for their completion (STAGING_PREFIX in functions/image_service/contract.py; a unit test compares them). Whatever is left there expires after staging_expiration_days."
+  default     = "uploads/"
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]+/$", var.staging_prefix))
+    error_message = "staging_prefix must be lowercase letters, digits and '-', ending with '/'."
+  }
+}
+
+variable "staging_expiration_days" {
+  type        = number
+  description = "Days an uncompleted upload's bytes stay under staging_prefix (uploads expire within an hour; S3 lifecycle counts in days)."
+  default     = 1
+
+  validation {
+    condition     = var.staging_expiration_days >= 1 && var.staging_expiration_days == floor(var.staging_expiration_days)
+    error_message = "staging_expiration_days must be a whole number of days, at least 1."
+  }
+}

@@ -1,6 +1,6 @@
 variable "table_name" {
   type        = string
-  description = "Name of the idempotency table."
+  description = "Name of the table."
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.table_name))
@@ -10,7 +10,7 @@ variable "table_name" {
 
 variable "point_in_time_recovery" {
   type        = bool
-  description = "Keep 35 days of continuous backups (records live 24 hours, but the setting is cheap)."
+  description = "Keep 35 days of continuous backups (records live a day at most, but the setting is cheap)."
   default     = true
 }
 
