@@ -37,11 +37,15 @@ def get_image(image_id: str) -> Any:
     }
     if http_caching.not_modified(event.headers.get("If-None-Match"), etag):
         # The client's copy is current: no S3 read, no body.
+        logger.info("image not modified", image_id=image_id)
         return Response(status_code=304, body="", headers=headers)
     disposition = content_disposition(record.image_name, download=download)
     if metadata is not None:
         headers[contract.METADATA_HEADER] = metadata
     served = store.original(record) if spec is None else store.variant(record, spec)
+    logger.info(
+        "image served", image_id=image_id, key=served.key, size=served.size, inline=served.data is not None
+    )
     if served.data is None:
         # Over what a Lambda response can carry: the client reads it from S3 directly.
         url = store.download_url(served, disposition=disposition)

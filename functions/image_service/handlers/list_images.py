@@ -42,6 +42,7 @@ def list_images() -> Any:
         tag=tag,
     )
     images = [record.public() for record in records]
+    logger.info("images listed", count=len(images), more=next_cursor is not None)
     return json_response(
         200, ImageList(user_id=user_id, count=len(images), images=images, next_cursor=next_cursor)
     )
