@@ -1,9 +1,7 @@
 """Unit fixtures: AWS under moto (no network), and API Gateway proxy events for the handlers."""
 
-import base64
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
@@ -13,10 +11,13 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from tests.fixtures.api_events import TENANT, LambdaContext, api_event
+
+__all__ = ["TENANT", "LambdaContext", "api_event"]  # re-exported: the tests import them from here
+
 BUCKET = "unit-images"
 TABLE = "unit-images"
 INDEX = "by_owner"
-TENANT = "unit-key-id"
 IDEMPOTENCY_TABLE = "unit-idempotency"
 UPLOADS_TABLE = "unit-uploads"
 
@@ -93,58 +94,6 @@ def stored_objects() -> list[str]:
 
 def stored_items() -> list[dict[str, Any]]:
     return boto3.client("dynamodb").scan(TableName=TABLE)["Items"]
-
-
-@dataclass
-class LambdaContext:
-    function_name: str = "unit-test"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:unit-test"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 15_000
-
-
-def api_event(
-    method: str,
-    path: str,
-    *,
-    resource: str,
-    body: str | bytes | None = None,
-    query: dict[str, str] | None = None,
-    path_parameters: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-    base64_body: bool = True,
-    api_key_id: str | None = TENANT,
-) -> dict[str, Any]:
-    """A REST API (payload 1.0) proxy event as API Gateway sends it with binaryMediaTypes */*:
-    request bodies arrive base64-encoded; `api_key_id` is the tenant the gateway identified."""
-    identity = {"sourceIp": "127.0.0.1"}
-    if api_key_id is not None:
-        identity |= {"apiKeyId": api_key_id, "apiKey": f"value-of-{api_key_id}"}
-    raw = body.encode() if isinstance(body, str) else body
-    return {
-        "resource": resource,
-        "path": path,
-        "httpMethod": method,
-        "headers": {"content-type": "application/json", "x-api-key": "unit-key", **(headers or {})},
-        "multiValueHeaders": {},
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": path_parameters,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": resource,
-            "httpMethod": method,
-            "path": f"/api{path}",
-            "stage": "api",
-            "requestId": "unit-request",
-            "identity": identity,
-        },
-        "body": None if raw is None else (base64.b64encode(raw).decode() if base64_body else raw.decode()),
-        "isBase64Encoded": raw is not None and base64_body,
-    }
 
 
 def invoke(handler: Any, event: dict[str, Any]) -> dict[str, Any]:
