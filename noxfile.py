@@ -223,6 +223,19 @@ def fuzz(session: nox.Session) -> None:
     )
 
 
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the deployed stack, each beside its floor (`-- --quick`; writes bench/results/)."""
+    install_groups(session, "bench")
+    session.run(
+        "python",
+        "-m",
+        "bench",
+        *session.posargs,
+        env={"PYTHONPATH": str(paths.ROOT), **emulator_process.aws_environment()},
+    )
+
+
 @nox.session(python=False, default=False)
 def info(session: nox.Session) -> None:
     """API id, base URL and API key of the emulator stack (`-- --json` or `-- --env` for scripts)."""

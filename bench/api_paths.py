@@ -1,0 +1,460 @@
+"""Upload, get, list and variant requests through the API, each beside its floor.
+
+Floor of a request through the API = the no-op function behind the same gateway with the same
+payload (what any request pays: HTTP, the gateway, a Lambda invocation, the bytes in transit)
+plus the storage calls the handler cannot avoid, made directly from this process. Both are
+measured in the same run, at the same concurrency. The handler's own time is measured in-process
+against the same direct calls (bench/in_process.py)."""
+
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bench.figures import Figure
+from bench.noop_gateway import NoopGateway
+from bench.payloads import noise_png, photo_jpeg
+from bench.plan import KB, MB, SIZES, Plan
+from bench.progress import Progress
+from bench.target import Target, upload_body
+from bench.timing import Load, Spread, run_load
+
+UPLOAD_TARGET = 1.3  # warm upload and get: within 1.3x of the floor at p50
+LIST_TARGET = 1.2  # a page for the largest user within 1.2x of the smallest
+PAGE = 50  # the default page size (contract.DEFAULT_PAGE_SIZE)
+
+
+class BenchError(RuntimeError):
+    """The service answered something other than what the benchmark asked for."""
+
+
+def check(condition: bool, message: str) -> None:  # noqa: FBT001
+    if not condition:
+        raise BenchError(message)
+
+
+def size_label(size: int) -> str:
+    return f"{size // MB} MB" if size >= MB else f"{size // KB} KB"
+
+
+def clients(concurrency: int) -> str:
+    return f"{concurrency} client{'s' if concurrency > 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The floor of a row: its p50 in each run, and what it is made of."""
+
+    runs: list[float]
+    name: str
+
+
+def load_figure(
+    section: str, name: str, api: list[Load], floor: Floor | None = None, *, target: float | None = None
+) -> Figure:
+    """A row of p50s over runs, with p95, p99 and throughput beside it."""
+    p95 = Spread([load.p95 for load in api])
+    p99 = Spread([load.p99 for load in api])
+    throughput = Spread([load.throughput for load in api])
+    return Figure(
+        section=section,
+        name=name,
+        unit="ms",
+        value=Spread([load.p50 for load in api]),
+        floor=None if floor is None or not floor.runs else Spread(floor.runs),
+        floor_name="" if floor is None else floor.name,
+        target=target,
+        detail=f"p95 {p95.median:.1f}, p99 {p99.median:.1f} ms; {throughput.median:.0f} req/s",
+        extra={"p95": p95.as_dict(), "p99": p99.as_dict(), "throughput_rps": throughput.as_dict()},
+    )
+
+
+def _record_item(image_id: str, size: int) -> dict[str, Any]:
+    """A metadata item of the service's shape (functions/image_service/models.py ImageRecord)."""
+    return {
+        "image_id": {"S": image_id},
+        "user_id": {"S": "bench-floor"},
+        "image_name": {"S": "bench.png"},
+        "tags": {"L": []},
+        "content_type": {"S": "image/png"},
+        "size": {"N": str(size)},
+        "sha256": {"S": "0" * 64},
+        "created_at": {"S": "2026-01-01T00:00:00.000000Z"},
+        "tenant_id": {"S": "bench-floor"},
+        "object_key": {"S": f"bench-floor/{image_id}"},
+    }
+
+
+class DirectStorage:
+    """The storage calls a handler cannot avoid, made directly; cleans up what it wrote."""
+
+    def __init__(self, target: Target) -> None:
+        check(target.bucket is not None and target.table is not None, "direct storage needs the emulator")
+        self._bucket, self._table = str(target.bucket), str(target.table)
+        self._s3, self._dynamodb = target.s3(), target.dynamodb()
+        self._written: list[tuple[str, str | None]] = []
+        self._items: list[str] = []
+
+    def put(self, data: bytes) -> None:
+        """An upload's work: the object, then one metadata item of a record's shape."""
+        image_id = f"bench-floor-{uuid.uuid4()}"
+        key = f"bench-floor/{image_id}"
+        response = self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType="image/png")
+        self._written.append((key, response.get("VersionId")))
+        self._dynamodb.put_item(TableName=self._table, Item=_record_item(image_id, len(data)))
+        self._items.append(image_id)
+
+    def get(self, image_id: str) -> None:
+        """A get's work: the metadata item (the tenant check), then the object's bytes."""
+        self._dynamodb.get_item(TableName=self._table, Key={"image_id": {"S": image_id}}, ConsistentRead=True)
+        self._s3.get_object(Bucket=self._bucket, Key=f"images/{image_id}")["Body"].read()
+
+    def clean(self) -> None:
+        for key, version in self._written:
+            if version:
+                self._s3.delete_object(Bucket=self._bucket, Key=key, VersionId=version)
+            else:
+                self._s3.delete_object(Bucket=self._bucket, Key=key)
+        for image_id in self._items:
+            self._dynamodb.delete_item(TableName=self._table, Key={"image_id": {"S": image_id}})
+        self._written.clear()
+        self._items.clear()
+
+
+@contextmanager
+def uploaded(target: Target, user_id: str, images: list[bytes]) -> Iterator[list[dict[str, Any]]]:
+    """Images uploaded through the API for the duration of a block, deleted after."""
+    created = [target.upload(user_id, data) for data in images]
+    try:
+        yield created
+    finally:
+        for image in created:
+            target.delete(image["image_id"])
+
+
+def noop_call(
+    target: Target, noop: NoopGateway, *, body: bytes | None = None, size: int = 0
+) -> Callable[[int], None]:
+    """One request to the no-op route: POST `body`, or GET an answer of `size` bytes."""
+    params = {"bytes": str(size)} if size else None
+    headers = target.headers({"content-type": "application/json"} if body is not None else None)
+
+    def call(_index: int) -> None:
+        method = "GET" if body is None else "POST"
+        response = target.http.request(
+            method, noop.url, data=body, params=params, headers=headers, timeout=60
+        )
+        response.raise_for_status()
+
+    return call
+
+
+def _post_images(target: Target, body: bytes, created: list[str]) -> Callable[[int], None]:
+    def post(_index: int) -> None:
+        response = target.http.post(
+            f"{target.base_url}/v1/images",
+            data=body,
+            headers=target.headers({"content-type": "application/json"}),
+            timeout=60,
+        )
+        response.raise_for_status()
+        created.append(response.json()["image_id"])
+
+    return post
+
+
+def upload_path(target: Target, noop: NoopGateway | None, plan: Plan, progress: Progress) -> list[Figure]:
+    figures = []
+    direct = DirectStorage(target) if target.direct else None
+    for size in SIZES:
+        data = noise_png(size)
+        body = upload_body("bench-upload", data, "bench.png")
+        for concurrency in plan.concurrency:
+            count = plan.requests[size][concurrency]
+            floored = noop is not None and direct is not None
+            tick = progress.step(
+                f"upload {size_label(size)} x{concurrency}", count * plan.runs * (3 if floored else 1)
+            )
+            api_runs: list[Load] = []
+            floor = Floor([], "no-op via gateway + S3 put + DynamoDB put")
+            for _ in range(plan.runs):
+                created: list[str] = []
+                api_runs.append(
+                    run_load(
+                        _post_images(target, body, created),
+                        requests=count,
+                        concurrency=concurrency,
+                        tick=tick,
+                    )
+                )
+                for image_id in created:
+                    target.delete(image_id)
+                if noop is not None and direct is not None:
+                    gateway = run_load(
+                        noop_call(target, noop, body=body), requests=count, concurrency=concurrency, tick=tick
+                    )
+                    put = direct.put
+                    work = run_load(
+                        lambda _i, put=put, data=data: put(data),
+                        requests=count,
+                        concurrency=concurrency,
+                        tick=tick,
+                    )
+                    direct.clean()
+                    floor.runs.append(gateway.p50 + work.p50)
+            figures.append(
+                load_figure(
+                    "Upload path (POST /v1/images)",
+                    f"{size_label(size)}, {clients(concurrency)}, p50",
+                    api_runs,
+                    floor,
+                    target=UPLOAD_TARGET if concurrency == 1 else None,
+                )
+            )
+    return figures
+
+
+def _get_images(
+    target: Target, images: list[dict[str, Any]], params: dict[str, str] | None
+) -> Callable[[int], None]:
+    def get(index: int) -> None:
+        image = images[index % len(images)]
+        response = target.http.get(
+            f"{target.base_url}/v1/images/{image['image_id']}",
+            params=params,
+            headers=target.headers(),
+            timeout=60,
+        )
+        response.raise_for_status()
+        check(len(response.content) == image["size"], "the image came back with another size")
+
+    return get
+
+
+def get_path(target: Target, noop: NoopGateway | None, plan: Plan, progress: Progress) -> list[Figure]:
+    figures = []
+    direct = DirectStorage(target) if target.direct else None
+    for size in SIZES:
+        with uploaded(target, "bench-get", [noise_png(size) for _ in range(4)]) as images:
+            for params in (None, {"metadata": "true"}):
+                what = "with metadata" if params else "inline"
+                for concurrency in plan.concurrency:
+                    count = plan.requests[size][concurrency]
+                    floored = noop is not None and direct is not None
+                    tick = progress.step(
+                        f"get {what} {size_label(size)} x{concurrency}",
+                        count * plan.runs * (3 if floored else 1),
+                    )
+                    api_runs: list[Load] = []
+                    floor = Floor([], "no-op via gateway + DynamoDB get + S3 get")
+                    for _ in range(plan.runs):
+                        get = _get_images(target, images, params)
+                        api_runs.append(run_load(get, requests=count, concurrency=concurrency, tick=tick))
+                        if noop is not None and direct is not None:
+                            answer = noop_call(target, noop, size=images[0]["size"])
+                            gateway = run_load(answer, requests=count, concurrency=concurrency, tick=tick)
+                            read = direct.get
+                            ids = [image["image_id"] for image in images]
+                            work = run_load(
+                                lambda index, read=read, ids=ids: read(ids[index % len(ids)]),
+                                requests=count,
+                                concurrency=concurrency,
+                                tick=tick,
+                            )
+                            floor.runs.append(gateway.p50 + work.p50)
+                    figures.append(
+                        load_figure(
+                            "Get path (GET /v1/images/{id})",
+                            f"{what}, {size_label(size)}, {clients(concurrency)}, p50",
+                            api_runs,
+                            floor,
+                            target=UPLOAD_TARGET if concurrency == 1 else None,
+                        )
+                    )
+    return figures
+
+
+def _tenant_id(target: Target) -> str:
+    """The tenant (API key id) the gateway gives this key: read off one image's item."""
+    image = target.upload("bench-probe", noise_png(100))
+    try:
+        item = target.dynamodb().get_item(
+            TableName=str(target.table), Key={"image_id": {"S": image["image_id"]}}
+        )
+        return str(item["Item"]["tenant_id"]["S"])
+    finally:
+        target.delete(image["image_id"])
+
+
+def _batch_write(dynamodb: Any, table: str, requests: list[dict[str, Any]], tick: Callable[[], None]) -> None:
+    """BatchWriteItem in batches of 25, 4 at a time, retrying what comes back unprocessed."""
+
+    def write(batch: list[dict[str, Any]]) -> None:
+        unprocessed: Any = {table: batch}
+        while unprocessed:
+            unprocessed = dynamodb.batch_write_item(RequestItems=unprocessed).get("UnprocessedItems")
+        for _ in batch:
+            tick()
+
+    batches = [requests[offset : offset + 25] for offset in range(0, len(requests), 25)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, batches))
+
+
+def _seed_items(target: Target, owner: tuple[str, str], count: int, tick: Callable[[], None]) -> list[str]:
+    """`count` metadata items of one (tenant, user), written straight to the table (a listing
+    reads only the table; seeding 10,000 images through the API would take the whole time
+    budget). Creation times are a second apart, as real uploads' would be."""
+    tenant_id, user_id = owner
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    items = []
+    for index in range(count):
+        image_id = str(uuid.uuid4())
+        items.append(
+            {
+                **_record_item(image_id, 100),
+                "user_id": {"S": user_id},
+                "tenant_id": {"S": tenant_id},
+                "owner": {"S": f"{tenant_id}#{user_id}"},
+                "created_at": {"S": (start + timedelta(seconds=index)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
+                "object_key": {"S": f"images/{image_id}"},
+            }
+        )
+    _batch_write(
+        target.dynamodb(), str(target.table), [{"PutRequest": {"Item": item}} for item in items], tick
+    )
+    return [item["image_id"]["S"] for item in items]
+
+
+def _delete_items(target: Target, ids: list[str]) -> None:
+    requests = [{"DeleteRequest": {"Key": {"image_id": {"S": image_id}}}} for image_id in ids]
+    _batch_write(target.dynamodb(), str(target.table), requests, lambda: None)
+
+
+def _first_page(target: Target, user_id: str, expected: int) -> Callable[[int], None]:
+    def page(_index: int) -> None:
+        response = target.http.get(
+            f"{target.base_url}/v1/images", params={"user_id": user_id}, headers=target.headers(), timeout=60
+        )
+        response.raise_for_status()
+        check(response.json()["count"] == expected, "the page holds another number of images")
+
+    return page
+
+
+def _query(target: Target, owner: str) -> Callable[[int], None]:
+    """The handler's Query (functions/image_service/storage/image_catalog.py), made directly."""
+    dynamodb = target.dynamodb()
+
+    def query(_index: int) -> None:
+        dynamodb.query(
+            TableName=str(target.table),
+            IndexName="by_owner",
+            KeyConditionExpression="#owner = :owner",
+            ExpressionAttributeNames={"#owner": "owner"},
+            ExpressionAttributeValues={":owner": {"S": owner}},
+            ScanIndexForward=False,
+            Limit=PAGE + 1,
+        )
+
+    return query
+
+
+def list_path(target: Target, noop: NoopGateway | None, plan: Plan, progress: Progress) -> list[Figure]:
+    """A first page (the default 50) for users of 10, 1,000 and 10,000 images. The handler makes
+    one Query with a Limit, whose cost on DynamoDB follows the page, not the user's total; the
+    same Query made directly shows what the emulator's own Query costs at each size."""
+    if not target.direct or noop is None:
+        return []
+    tenant_id = _tenant_id(target)
+    seeded: list[str] = []
+    pages: dict[int, list[Load]] = {}
+    queries: dict[int, list[Load]] = {}
+    floors: dict[int, Floor] = {}
+    try:
+        for count in plan.list_sizes:
+            user_id = f"bench-list-{count}-{uuid.uuid4().hex[:8]}"
+            seeded += _seed_items(
+                target, (tenant_id, user_id), count, progress.step(f"seed {count:,} items", count)
+            )
+            tick = progress.step(f"list, user of {count:,}", plan.list_requests * plan.runs * 3)
+            page = _first_page(target, user_id, min(count, PAGE))
+            query = _query(target, f"{tenant_id}#{user_id}")
+            gateway = noop_call(target, noop)
+            pages[count], queries[count] = [], []
+            floors[count] = Floor([], "no-op via gateway + the same Query, direct")
+            for _ in range(plan.runs):
+                pages[count].append(run_load(page, requests=plan.list_requests, concurrency=1, tick=tick))
+                queries[count].append(run_load(query, requests=plan.list_requests, concurrency=1, tick=tick))
+                noop_load = run_load(gateway, requests=plan.list_requests, concurrency=1, tick=tick)
+                floors[count].runs.append(noop_load.p50 + queries[count][-1].p50)
+    finally:
+        _delete_items(target, seeded)
+    smallest, largest = min(pages), max(pages)
+    section = "List path (GET /v1/images, first page of 50)"
+    figures = [
+        load_figure(section, f"user with {count:,} images, p50", loads, floors[count])
+        for count, loads in pages.items()
+    ]
+    growth = Floor([load.p50 for load in pages[smallest]], f"user with {smallest:,} images")
+    figures.append(
+        load_figure(
+            section,
+            f"page at {largest:,} images vs {smallest:,}, p50",
+            pages[largest],
+            growth,
+            target=LIST_TARGET,
+        )
+    )
+    emulator = Floor([load.p50 for load in queries[smallest]], f"Query at {smallest:,} items")
+    figures.append(
+        load_figure(
+            section, f"the emulator's Query (Limit 51) at {largest:,} items, p50", queries[largest], emulator
+        )
+    )
+    return figures
+
+
+def _variant(target: Target, url: str, widths: list[int]) -> Callable[[int], None]:
+    def fetch(index: int) -> None:
+        response = target.http.get(
+            url, params={"width": str(widths[index % len(widths)])}, headers=target.headers(), timeout=60
+        )
+        response.raise_for_status()
+
+    return fetch
+
+
+def variant_path(target: Target, plan: Plan, progress: Progress) -> list[Figure]:
+    """A resized variant: made on the first request (read, resize, store), served from S3 after."""
+    tick = progress.step("variants", plan.variant_requests * plan.runs * 2)
+    first_runs, cached_runs = [], []
+    with uploaded(target, "bench-variant", [photo_jpeg()]) as [image]:
+        url = f"{target.base_url}/v1/images/{image['image_id']}"
+        for run in range(plan.runs):
+            # Widths never asked for before (warm-up calls included), then one of them again and again.
+            base = 320 + run * 2 * plan.variant_requests
+            fresh = list(range(base, base + 2 * plan.variant_requests))
+            first_runs.append(
+                run_load(
+                    _variant(target, url, fresh), requests=plan.variant_requests, concurrency=1, tick=tick
+                )
+            )
+            cached_runs.append(
+                run_load(
+                    _variant(target, url, fresh[:1]), requests=plan.variant_requests, concurrency=1, tick=tick
+                )
+            )
+    section = "Resized variants (GET ?width=, from a 1600x1200 JPEG)"
+    return [
+        load_figure(section, "cached request (served from S3), p50", cached_runs),
+        load_figure(
+            section,
+            "first request (read, resize, store), p50",
+            first_runs,
+            Floor([load.p50 for load in cached_runs], "cached request"),
+        ),
+    ]

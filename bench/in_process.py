@@ -1,0 +1,138 @@
+"""The handlers' own time: upload_image and get_image called in this process (no gateway, no
+Lambda runtime) against the emulator's S3 and DynamoDB, beside the same storage calls made
+directly. What is left is the handler's overhead: parsing, validation, hashing, encoding, logging."""
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stdout
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from bench.api_paths import UPLOAD_TARGET, DirectStorage, check, size_label
+from bench.figures import Figure
+from bench.payloads import noise_png
+from bench.plan import SIZES, Plan
+from bench.progress import Progress
+from bench.target import Target, upload_body
+from bench.timing import Load, Spread, run_load
+from tests.fixtures.api_events import LambdaContext, api_event
+
+ROOT = Path(__file__).resolve().parent.parent
+TENANT = "bench-in-process"
+_CONTEXT = LambdaContext()
+
+
+@contextmanager
+def _handlers(target: Target, uploads_table: str) -> Iterator[tuple[ModuleType, ModuleType]]:
+    """The two handler modules, configured as Terraform configures the functions. Their logs go
+    to /dev/null (the Logger keeps the stream it was created with), written all the same."""
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": str(target.endpoint),
+            "IMAGES_BUCKET": str(target.bucket),
+            "IMAGES_TABLE": str(target.table),
+            "UPLOADS_TABLE": uploads_table,
+            "POWERTOOLS_SERVICE_NAME": "image-service-bench",
+        }
+    )
+    functions = str(ROOT / "functions")
+    if functions not in sys.path:
+        sys.path.insert(0, functions)
+    with Path(os.devnull).open("w") as sink, redirect_stdout(sink):
+        from image_service.handlers import get_image, upload_image  # noqa: PLC0415
+
+        yield upload_image, get_image
+
+
+def _upload(handler: ModuleType, event: dict[str, Any], created: list[str]) -> Callable[[int], None]:
+    def upload(_index: int) -> None:
+        response = handler.lambda_handler(event, _CONTEXT)
+        check(response["statusCode"] == 201, f"upload answered {response['statusCode']}: {response['body']}")
+        created.append(json.loads(response["body"])["image_id"])
+
+    return upload
+
+
+def _get(handler: ModuleType, image_ids: list[str]) -> Callable[[int], None]:
+    events = [
+        api_event(
+            "GET",
+            f"/v1/images/{image_id}",
+            resource="/v1/images/{image_id}",
+            path_parameters={"image_id": image_id},
+            api_key_id=TENANT,
+        )
+        for image_id in image_ids
+    ]
+
+    def get(index: int) -> None:
+        response = handler.lambda_handler(events[index % len(events)], _CONTEXT)
+        check(response["statusCode"] == 200, f"get answered {response['statusCode']}")
+
+    return get
+
+
+def _p50s(loads: list[Load]) -> Spread:
+    return Spread([load.p50 for load in loads])
+
+
+def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress: Progress) -> list[Figure]:
+    if not target.direct:
+        return []
+    direct = DirectStorage(target)
+    figures = []
+    with _handlers(target, uploads_table) as (upload_image, get_image):
+        from image_service.image_store import get_image_store  # noqa: PLC0415
+
+        for size in SIZES:
+            data = noise_png(size)
+            body = upload_body("bench-in-process", data, "bench.png")
+            event = api_event("POST", "/v1/images", resource="/v1/images", body=body, api_key_id=TENANT)
+            count = plan.requests[size][1]
+            tick = progress.step(f"in-process {size_label(size)}", count * plan.runs * 4)
+            uploads, gets, puts, reads = [], [], [], []
+            for _ in range(plan.runs):
+                created: list[str] = []
+                uploads.append(
+                    run_load(_upload(upload_image, event, created), requests=count, concurrency=1, tick=tick)
+                )
+                puts.append(
+                    run_load(lambda _i, data=data: direct.put(data), requests=count, concurrency=1, tick=tick)
+                )
+                direct.clean()
+                gets.append(run_load(_get(get_image, created), requests=count, concurrency=1, tick=tick))
+                reads.append(
+                    run_load(
+                        lambda index, ids=created: direct.get(ids[index % len(ids)]),
+                        requests=count,
+                        concurrency=1,
+                        tick=tick,
+                    )
+                )
+                for image_id in created:
+                    get_image_store().remove(image_id, TENANT)
+            section = "Handlers in-process (no gateway)"
+            figures += [
+                Figure(
+                    section,
+                    f"upload_image {size_label(size)}, p50",
+                    "ms",
+                    _p50s(uploads),
+                    _p50s(puts),
+                    "S3 put + DynamoDB put",
+                    UPLOAD_TARGET,
+                ),
+                Figure(
+                    section,
+                    f"get_image {size_label(size)}, p50",
+                    "ms",
+                    _p50s(gets),
+                    _p50s(reads),
+                    "DynamoDB get + S3 get",
+                    UPLOAD_TARGET,
+                ),
+            ]
+    return figures
