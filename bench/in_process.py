@@ -5,8 +5,10 @@ directly. What is left is the handler's overhead: parsing, validation, hashing, 
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -75,6 +77,27 @@ def _get(handler: ModuleType, image_ids: list[str]) -> Callable[[int], None]:
     return get
 
 
+class CallCounter:
+    """The AWS calls the handlers' clients make (botocore's before-call event), by service and
+    operation: the request counts that price a request (docs/capacity.md)."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        from image_service.storage import clients  # noqa: PLC0415
+
+        for client in (clients.s3(), clients.dynamodb()):
+            client.meta.events.register("before-call", self._count)
+
+    def _count(self, model: Any, **_kwargs: Any) -> None:
+        self.calls[f"{model.service_model.service_id} {model.name}"] += 1
+
+    def during(self, call: Callable[[], Any]) -> str:
+        """What one call of `call` asked of AWS, e.g. 'S3 PutObject 1, DynamoDB PutItem 1'."""
+        self.calls.clear()
+        call()
+        return ", ".join(f"{name} {count}" for name, count in self.calls.items())
+
+
 def _p50s(loads: list[Load]) -> Spread:
     return Spread([load.p50 for load in loads])
 
@@ -87,6 +110,7 @@ def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress
     with _handlers(target, uploads_table) as (upload_image, get_image):
         from image_service.image_store import get_image_store  # noqa: PLC0415
 
+        counter = CallCounter()
         for size in SIZES:
             data = noise_png(size)
             body = upload_body("bench-in-process", data, "bench.png")
@@ -112,6 +136,11 @@ def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress
                         tick=tick,
                     )
                 )
+                upload_calls = counter.during(partial(_upload(upload_image, event, created), 0))
+                get_calls = counter.during(partial(_get(get_image, created), 0))
+                delete_calls = counter.during(
+                    lambda created=created: get_image_store().remove(created.pop(), TENANT)
+                )
                 for image_id in created:
                     get_image_store().remove(image_id, TENANT)
             section = "Handlers in-process (no gateway)"
@@ -124,6 +153,7 @@ def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress
                     _p50s(puts),
                     "S3 put + DynamoDB put",
                     UPLOAD_TARGET,
+                    detail=f"AWS calls: {upload_calls}",
                 ),
                 Figure(
                     section,
@@ -133,6 +163,7 @@ def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress
                     _p50s(reads),
                     "DynamoDB get + S3 get",
                     UPLOAD_TARGET,
+                    detail=f"AWS calls: {get_calls}; a delete: {delete_calls}",
                 ),
             ]
     return figures
