@@ -22,8 +22,6 @@ nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "typecheck", "security", "tests"]
 
 PYTHON = "3.11"
-# The emulator stack's own variables (terraform/emulator.tfvars): two keys, i.e. two tenants.
-EMULATOR_VARS = "emulator.tfvars"
 
 
 def install_groups(session: nox.Session, *groups: str) -> None:
@@ -88,9 +86,7 @@ def apply_stack(session: nox.Session, *terraform_args: str) -> None:
         "apply",
         "-input=false",
         "-auto-approve",
-        f"-var-file={EMULATOR_VARS}",
-        f"-var=function_package={zip_path}",
-        "-var=force_destroy_bucket=true",
+        *terraform.emulator_variables(zip_path),
         *terraform_args,
     )
 
@@ -146,8 +142,7 @@ def destroy(session: nox.Session) -> None:
         "destroy",
         "-input=false",
         "-auto-approve",
-        f"-var-file={EMULATOR_VARS}",
-        f"-var=function_package={paths.LAMBDA_ZIP}",
+        *terraform.emulator_variables(paths.LAMBDA_ZIP),
         *session.posargs,
     )
 

@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import api_paths, artifact, in_process, noop_gateway
+from bench import api_paths, artifact, deploy_times, in_process, noop_gateway
 from bench.figures import Figure, machine, write
 from bench.plan import DEFAULT, QUICK
 from bench.progress import Progress
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-key", help="its API key")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results folder (default {RESULTS})")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (logs only)")
+    parser.add_argument("--no-deploy", action="store_true", help="skip the deploy times (about 90 s)")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else DEFAULT
     started = time.monotonic()
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         figures += api_paths.variant_path(target, plan, progress)
         if paths.LAMBDA_ZIP.exists():
             figures += artifact.artifact_figures(paths.LAMBDA_ZIP)
+        if plan.deploy and target.endpoint is not None and not args.no_deploy:
+            figures += deploy_times.deploy_figures(plan.runs, progress)
 
     meta = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -23,6 +23,7 @@ class Figure:
     floor: Spread | None = None
     floor_name: str = ""
     target: float | None = None  # the highest acceptable value / floor
+    budget: float | None = None  # or the highest acceptable value itself (in `unit`)
     note: str = ""
     detail: str = ""  # secondary numbers (p95, p99, throughput), shown in the table
     extra: dict[str, Any] = field(default_factory=dict)
@@ -35,6 +36,8 @@ class Figure:
 
     @property
     def met(self) -> bool | None:
+        if self.budget is not None:
+            return self.value.median <= self.budget
         ratio = self.ratio
         if self.target is None or ratio is None:
             return None
@@ -49,6 +52,7 @@ class Figure:
             "floor": None if self.floor is None else {"name": self.floor_name, **self.floor.as_dict()},
             "ratio": self.ratio,
             "target": self.target,
+            "budget": self.budget,
             "met": self.met,
             "note": self.note,
             "detail": self.detail,
@@ -112,7 +116,12 @@ def markdown(figures: list[Figure], meta: dict[str, Any]) -> str:
             ]
         floor = "—" if figure.floor is None else f"{_spread(figure.floor, figure.unit)} ({figure.floor_name})"
         ratio = "—" if figure.ratio is None else f"{figure.ratio:.2f}x"
-        target = "—" if figure.target is None else f"≤ {figure.target:g}x {'✅' if figure.met else '❌'}"
+        if figure.budget is not None:
+            target = f"≤ {_number(figure.budget, figure.unit)} {figure.unit} {'✅' if figure.met else '❌'}"
+        elif figure.target is not None:
+            target = f"≤ {figure.target:g}x {'✅' if figure.met else '❌'}"
+        else:
+            target = "—"
         name = figure.name + (f" — {figure.note}" if figure.note else "")
         value = _spread(figure.value, figure.unit)
         lines.append(f"| {name} | {value} | {floor} | {ratio} | {target} | {figure.detail or '—'} |")

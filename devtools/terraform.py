@@ -86,3 +86,17 @@ def outputs() -> dict[str, object]:
         check=True,
     )
     return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}
+
+
+# The emulator stack's own variables: two keys, i.e. two tenants (terraform/emulator.tfvars).
+EMULATOR_VARS = "emulator.tfvars"
+
+
+def emulator_variables(package: Path) -> list[str]:
+    """The variables of every emulator apply: its tfvars, the zip, and a bucket that a destroy
+    may empty (throwaway stacks only)."""
+    return [
+        f"-var-file={EMULATOR_VARS}",
+        f"-var=function_package={package}",
+        "-var=force_destroy_bucket=true",
+    ]
