@@ -349,6 +349,7 @@ def tests(session: nox.Session) -> None:
         "IMAGE_SERVICE_BUCKET": deployed.bucket_name,
         "IMAGE_SERVICE_TABLE": deployed.table_name,
         "IMAGE_SERVICE_UPLOADS_TABLE": deployed.uploads_table_name,
+        "IMAGE_SERVICE_FUNCTION_NAMES": json.dumps(deployed.function_names),
         "IMAGE_SERVICE_API_ID": deployed.api_id,
         "IMAGE_SERVICE_CORS_ORIGIN": deployed.cors_allow_origin,
         **emulator_process.aws_environment(),

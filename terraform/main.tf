@@ -17,6 +17,7 @@ locals {
     POWERTOOLS_SERVICE_NAME = var.name_prefix
     POWERTOOLS_LOG_LEVEL    = "INFO"
     CORS_ALLOW_ORIGIN       = var.cors_allow_origin
+    STRIP_ORIGINAL_METADATA = tostring(var.strip_original_metadata)
     # The tag the bucket's lifecycle rule expires: one fact, defined by the bucket module.
     ORPHAN_TAG_KEY   = module.bucket.orphan_tag.key
     ORPHAN_TAG_VALUE = module.bucket.orphan_tag.value

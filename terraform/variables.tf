@@ -151,3 +151,9 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
   }
 }
+
+variable "strip_original_metadata" {
+  type        = bool
+  description = "Remove embedded metadata (EXIF with GPS and camera, XMP, IPTC, comments, PNG text) from originals on upload, losslessly, keeping the EXIF orientation. Off: originals are stored byte for byte as uploaded. Resized variants never carry metadata either way."
+  default     = false
+}

@@ -17,7 +17,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from image_service import contract, uploads, variants
+from image_service import contract, embedded_metadata, uploads, variants
 from image_service.errors import (
     BadRequestError,
     ImageServiceError,
@@ -58,6 +58,7 @@ class ImageStore:
     objects: ImageObjects
     catalog: ImageCatalog
     pending: PendingUploads
+    strip_metadata: bool = False  # settings.strip_original_metadata: large uploads too
 
     def save(self, record: ImageRecord, data: bytes) -> None:
         version = self.objects.put(
@@ -91,21 +92,35 @@ class ImageStore:
             raise UploadNotReceivedError("No bytes were uploaded for this image yet; upload, then complete.")
         try:
             uploads.check_size(staged.size)
-            sha256, content_type = _verify(staged)
-            uploads.check_declared_type(pending, content_type)
+            verified = _verify(staged, keep=self.strip_metadata)
+            uploads.check_declared_type(pending, verified.content_type)
         except (BadRequestError, PayloadTooLargeError, UnsupportedImageTypeError):
             self._discard(pending.staging_key, staged.version_id)
             raise
-        record = uploads.image_record(
-            pending, size=staged.size, sha256=sha256, content_type=content_type, now=now
-        )
-        version = self.objects.copy(
-            pending.staging_key,
-            record.object_key,
-            source_version=staged.version_id,
-            content_type=content_type,
-            sha256=sha256,
-        )
+        stripped = None if verified.data is None else embedded_metadata.strip(verified.data)
+        if stripped is not None and stripped != verified.data:
+            # Metadata removed: the image is the stripped bytes, not a copy of the upload.
+            record = uploads.image_record(
+                pending,
+                size=len(stripped),
+                sha256=hashlib.sha256(stripped).hexdigest(),
+                content_type=verified.content_type,
+                now=now,
+            )
+            version = self.objects.put(
+                record.object_key, stripped, content_type=record.content_type, sha256=record.sha256
+            )
+        else:
+            record = uploads.image_record(
+                pending, size=staged.size, sha256=verified.sha256, content_type=verified.content_type, now=now
+            )
+            version = self.objects.copy(
+                pending.staging_key,
+                record.object_key,
+                source_version=staged.version_id,
+                content_type=record.content_type,
+                sha256=record.sha256,
+            )
         self._publish(record, version)
         # The image is visible now; what staged it goes (or expires: TTL, lifecycle rule).
         self._discard(pending.staging_key, staged.version_id)
@@ -198,8 +213,18 @@ class ImageStore:
                 logger.warning("orphan object tagged to expire", extra=_where(record))
 
 
-def _verify(staged: StoredObject) -> tuple[str, str]:
-    """The sha256 and detected type of streamed bytes, checked as an inline upload's are."""
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """Streamed bytes that passed an inline upload's checks: their hash, type, and (when asked
+    for) the bytes themselves."""
+
+    sha256: str
+    content_type: str
+    data: bytes | None
+
+
+def _verify(staged: StoredObject, *, keep: bool) -> Verified:
+    """Hash and check streamed bytes as an inline upload's are; spooled, not held, unless `keep`."""
     digest = hashlib.sha256()
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY_BYTES) as spool:
         for chunk in staged.chunks:
@@ -207,7 +232,10 @@ def _verify(staged: StoredObject) -> tuple[str, str]:
             spool.write(chunk)
         spool.seek(0)
         content_type = detect_content_type(spool)  # type: ignore[arg-type]
-    return digest.hexdigest(), content_type
+        if keep:
+            spool.seek(0)
+            return Verified(digest.hexdigest(), content_type, spool.read())
+    return Verified(digest.hexdigest(), content_type, None)
 
 
 def _where(record: ImageRecord) -> dict[str, str]:
@@ -221,4 +249,5 @@ def get_image_store() -> ImageStore:
         objects=ImageObjects(settings.images_bucket),
         catalog=ImageCatalog(settings.images_table, settings.images_by_owner_index),
         pending=PendingUploads(settings.uploads_table),
+        strip_metadata=settings.strip_original_metadata,
     )

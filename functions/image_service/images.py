@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from image_service import contract
+from image_service import contract, embedded_metadata
 from image_service.errors import ImageNotFoundError, InvalidBase64Error, PayloadTooLargeError
 from image_service.image_types import detect_content_type
 from image_service.models import ImageRecord, UploadRequest
@@ -36,6 +36,12 @@ def decode_image(file_base64: str) -> bytes:
             f"The image is {len(data)} bytes; the limit is {contract.MAX_IMAGE_BYTES} bytes."
         )
     return data
+
+
+def as_stored(data: bytes, *, strip_metadata: bool) -> bytes:
+    """The bytes to store: as uploaded, or without embedded metadata when the deployment asks
+    (settings.strip_original_metadata; lossless, the orientation kept)."""
+    return embedded_metadata.strip(data) if strip_metadata else data
 
 
 def owner_key(tenant_id: str, user_id: str) -> str:

@@ -14,6 +14,8 @@ class Settings:
     images_by_owner_index: str
     uploads_table: str
     idempotency_table: str | None
+    # Remove EXIF/GPS, XMP, comments and text from originals on upload (lossless; orientation kept)
+    strip_original_metadata: bool = False
 
     @classmethod
     def from_environ(cls) -> "Settings":
@@ -29,6 +31,7 @@ class Settings:
             images_by_owner_index=os.environ.get("IMAGES_BY_OWNER_INDEX", "by_owner"),
             uploads_table=os.environ["UPLOADS_TABLE"],
             idempotency_table=os.environ.get("IDEMPOTENCY_TABLE") or None,
+            strip_original_metadata=os.environ.get("STRIP_ORIGINAL_METADATA", "false") == "true",
         )
 
 

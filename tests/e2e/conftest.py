@@ -4,6 +4,7 @@ The stack comes from the environment the tests session sets from `terraform outp
 S3/DynamoDB reads are used only to check what the API stored."""
 
 import io
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -102,6 +103,13 @@ def storage() -> Storage:
         _required("IMAGE_SERVICE_TABLE"),
         _required("IMAGE_SERVICE_UPLOADS_TABLE"),
     )
+
+
+@pytest.fixture(scope="session")
+def function_names() -> dict[str, str]:
+    """The deployed functions' names, by operation (terraform output function_names)."""
+    names: dict[str, str] = json.loads(_required("IMAGE_SERVICE_FUNCTION_NAMES"))
+    return names
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from image_service import contract
 from image_service.api import create_app, json_response, logger, parse_json, raw_body, tenant_of
 from image_service.image_store import get_image_store
-from image_service.images import decode_image, new_image_record
+from image_service.images import as_stored, decode_image, new_image_record
 from image_service.models import ImageMetadata, UploadRequest
+from image_service.settings import get_settings
 
 app = create_app()
 
@@ -24,7 +25,7 @@ def upload_image() -> Any:
 
     def store() -> dict[str, Any]:
         request = parse_json(body, UploadRequest)
-        data = decode_image(request.file)
+        data = as_stored(decode_image(request.file), strip_metadata=get_settings().strip_original_metadata)
         record = new_image_record(request, data, tenant_id=tenant_id, now=datetime.now(UTC))
         get_image_store().save(record, data)
         logger.info(

@@ -1,0 +1,85 @@
+"""The strip_original_metadata setting: off, originals are stored byte for byte; on, inline and
+large uploads are stored without GPS, camera and text, and their size and sha256 describe the
+bytes stored."""
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import boto3
+import pytest
+from PIL import Image
+
+from image_service.settings import get_settings
+from tests.fixtures.images import GPS_IFD, ORIENTATION, exif_of, tagged
+from tests.unit.conftest import BUCKET, _clear_process_caches, json_body
+from tests.unit.test_handlers import upload_ok
+from tests.unit.test_large_uploads import complete, send, start_ok
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.usefixtures("aws")
+
+
+@pytest.fixture
+def stripping(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRIP_ORIGINAL_METADATA", "true")
+    _clear_process_caches()
+
+
+def stored(image_id: str) -> bytes:
+    return boto3.client("s3").get_object(Bucket=BUCKET, Key=f"images/{image_id}")["Body"].read()
+
+
+def test_off_by_default_originals_are_stored_byte_for_byte() -> None:
+    photo = tagged("JPEG")
+    assert get_settings().strip_original_metadata is False
+    image = upload_ok(photo)
+    assert stored(image["image_id"]) == photo
+
+
+@pytest.mark.usefixtures("stripping")
+def test_on_an_inline_upload_is_stored_without_its_metadata() -> None:
+    photo = tagged("JPEG")
+
+    image = upload_ok(photo)
+
+    kept = stored(image["image_id"])
+    assert exif_of(kept) == {ORIENTATION: 6}
+    assert GPS_IFD in exif_of(photo)
+    assert (image["size"], image["sha256"]) == (len(kept), hashlib.sha256(kept).hexdigest())
+    with Image.open(io.BytesIO(kept)) as clean, Image.open(io.BytesIO(photo)) as original:
+        assert clean.tobytes() == original.tobytes()
+
+
+@pytest.mark.usefixtures("stripping")
+def test_on_a_large_upload_is_stored_without_its_metadata() -> None:
+    photo = tagged("PNG")
+    ticket = start_ok()
+    send(ticket, photo)
+
+    image = json_body(complete(ticket["image_id"]))
+
+    kept = stored(image["image_id"])
+    assert exif_of(kept) == {ORIENTATION: 6}
+    assert (image["size"], image["sha256"]) == (len(kept), hashlib.sha256(kept).hexdigest())
+
+
+@pytest.mark.usefixtures("stripping")
+def test_on_an_image_without_metadata_is_still_stored_as_sent() -> None:
+    plain = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(plain, "PNG")
+    ticket = start_ok()
+    send(ticket, plain.getvalue())
+    image = json_body(complete(ticket["image_id"]))
+    assert stored(image["image_id"]) == plain.getvalue()
+    assert stored(upload_ok(plain.getvalue())["image_id"]) == plain.getvalue()
+
+
+def test_terraform_passes_the_setting_the_functions_read() -> None:
+    main = (ROOT / "terraform" / "main.tf").read_text()
+    assert re.search(r"STRIP_ORIGINAL_METADATA\s*=\s*tostring\(var\.strip_original_metadata\)", main)
+    variables = (ROOT / "terraform" / "variables.tf").read_text()
+    assert re.search(r'variable "strip_original_metadata" \{\s*type\s*=\s*bool', variables)
+    settings = (ROOT / "functions" / "image_service" / "settings.py").read_text()
+    assert '"STRIP_ORIGINAL_METADATA"' in settings
