@@ -11,6 +11,10 @@ UpdateRestApi applies ``/binaryMediaTypes/...`` patches to the list (MiniStack b
 And the Lambda proxy event of a method that requires an API key carries the caller's key in
 ``requestContext.identity`` (``apiKey``, ``apiKeyId``) as on AWS, where the functions read the tenant.
 
+CreateUsagePlan without a quota (or throttle) stores none, as AWS does; MiniStack stored an empty
+``quota`` object, which the AWS provider reads back as a zero quota, so the first re-deploy after
+every create updated the usage plan instead of being a no-op.
+
 It reaches into MiniStack's private module state, so it is pinned to one tested version:
 ``check_internals()`` fails loudly (and tests/emulator/ runs it) when anything it uses moves.
 """
@@ -54,6 +58,9 @@ _REQUIRED_INTERNALS = (
     "_build_lambda_event_v1",
     "_resolve_api_key",
     "_api_key_from_request",
+    "_create_usage_plan",
+    "_usage_plans",
+    "_v1_response",
 )
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
@@ -110,6 +117,7 @@ def install() -> None:
     handle_request._image_service_compat = True  # type: ignore[attr-defined]
     v1.handle_request = handle_request
     v1._build_lambda_event_v1 = _with_api_key_identity(v1._build_lambda_event_v1)
+    v1._create_usage_plan = _without_unset_plan_limits(v1._create_usage_plan)
 
 
 # ---- Lambda proxy event: the caller's API key ----
@@ -143,6 +151,30 @@ def _with_api_key_identity(build: Callable[..., dict[str, Any]]) -> Callable[...
         return event
 
     return build_event
+
+
+# ---- CreateUsagePlan ----
+
+# Usage plan settings that AWS leaves out of the plan when the request sets none.
+_OPTIONAL_PLAN_LIMITS = ("quota", "throttle")
+
+
+def _without_unset_plan_limits(create: Callable[[dict[str, Any]], Response]) -> Callable[..., Response]:
+    """AWS omits ``quota`` and ``throttle`` from a usage plan created without them; MiniStack stores
+    ``{}``, which the provider reads as a zero quota and then plans to remove on every next apply."""
+    v1 = _apigateway_v1()
+
+    def create_usage_plan(data: dict[str, Any]) -> Response:
+        status, headers, body = create(data)
+        if status != 201:
+            return status, headers, body
+        plan = v1._usage_plans[json.loads(body)["id"]]
+        for field in _OPTIONAL_PLAN_LIMITS:
+            if not plan.get(field):
+                plan.pop(field, None)
+        return v1._v1_response(plan, 201)
+
+    return create_usage_plan
 
 
 # ---- CreateApiKey ----

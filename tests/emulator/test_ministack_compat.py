@@ -257,3 +257,30 @@ def test_proxy_events_name_the_callers_api_key_as_on_aws(v1: Any) -> None:
     assert (keyed["apiKeyId"], keyed["apiKey"]) == (key["id"], key["value"])
     assert "apiKeyId" not in preflight
 
+
+def test_usage_plans_without_a_quota_have_none_as_on_aws(v1: Any) -> None:
+    # Given a plan created, as the stack's is by default, with a throttle and no quota
+    status, created = call(
+        v1, "POST", "/usageplans", {"name": "plan", "throttle": {"rateLimit": 10, "burstLimit": 20}}
+    )
+    assert status == 201
+
+    # When it is read back, as the provider does after every create and on refresh
+    status, plan = call(v1, "GET", f"/usageplans/{created['id']}")
+
+    # Then there is no quota to read as a zero one (a diff on every next apply), and the throttle stays
+    assert status == 200
+    assert "quota" not in created
+    assert "quota" not in plan
+    assert plan["throttle"] == {"rateLimit": 10, "burstLimit": 20}
+
+
+def test_a_quota_that_is_set_is_kept_and_an_unset_throttle_left_out(v1: Any) -> None:
+    quota = {"limit": 1000, "offset": 0, "period": "DAY"}
+    status, created = call(v1, "POST", "/usageplans", {"name": "plan", "quota": quota})
+    assert status == 201
+
+    _status, plan = call(v1, "GET", f"/usageplans/{created['id']}")
+
+    assert plan["quota"] == quota
+    assert "throttle" not in plan
