@@ -13,7 +13,9 @@ And the Lambda proxy event of a method that requires an API key carries the call
 
 CreateUsagePlan without a quota (or throttle) stores none, as AWS does; MiniStack stored an empty
 ``quota`` object, which the AWS provider reads back as a zero quota, so the first re-deploy after
-every create updated the usage plan instead of being a no-op.
+every create updated the usage plan instead of being a no-op. UpdateUsagePlan stores the numbers
+of ``/throttle/...`` and ``/quota/...`` patches as numbers (patch values are strings on the wire);
+MiniStack kept the strings, which the SDK then failed to read, so changing a limit broke the stack.
 
 It reaches into MiniStack's private module state, so it is pinned to one tested version:
 ``check_internals()`` fails loudly (and tests/emulator/ runs it) when anything it uses moves.
@@ -112,6 +114,8 @@ def install() -> None:
             body = _without_empty_api_key_value(body)
         if method == "PATCH" and len(parts) == 2 and parts[0] == "restapis":
             body = _apply_binary_media_type_patches(parts[1], body)
+        if method == "PATCH" and len(parts) == 2 and parts[0] == "usageplans":
+            body = _with_numeric_plan_limits(body)
         return await original(method, path, headers, body, query_params)
 
     handle_request._image_service_compat = True  # type: ignore[attr-defined]
@@ -175,6 +179,36 @@ def _without_unset_plan_limits(create: Callable[[dict[str, Any]], Response]) -> 
         return v1._v1_response(plan, 201)
 
     return create_usage_plan
+
+
+# ---- UpdateUsagePlan ----
+
+# The numeric usage plan settings, by patch path, with the type AWS stores them as.
+_NUMERIC_PLAN_LIMITS: dict[str, type[float] | type[int]] = {
+    "/throttle/rateLimit": float,
+    "/throttle/burstLimit": int,
+    "/quota/limit": int,
+    "/quota/offset": int,
+}
+
+
+def _with_numeric_plan_limits(body: bytes) -> bytes:
+    """Patch values arrive as strings ("7"); AWS stores these limits as numbers, and the SDK
+    refuses to read a string where a number belongs. MiniStack's patcher stores what it gets."""
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return body
+    if not isinstance(data, dict):
+        return body
+    for operation in data.get("patchOperations") or []:
+        number = _NUMERIC_PLAN_LIMITS.get(str(operation.get("path", "")))
+        if number is not None and isinstance(operation.get("value"), str):
+            try:
+                operation["value"] = number(operation["value"])
+            except ValueError:
+                continue  # not a number: MiniStack answers it as before
+    return json.dumps(data).encode()
 
 
 # ---- CreateApiKey ----

@@ -284,3 +284,34 @@ def test_a_quota_that_is_set_is_kept_and_an_unset_throttle_left_out(v1: Any) -> 
 
     assert plan["quota"] == quota
     assert "throttle" not in plan
+
+
+def test_usage_plan_limit_patches_are_stored_as_numbers_as_on_aws(v1: Any) -> None:
+    # Given a plan with a throttle and a quota
+    _status, created = call(
+        v1,
+        "POST",
+        "/usageplans",
+        {
+            "name": "plan",
+            "throttle": {"rateLimit": 100, "burstLimit": 200},
+            "quota": {"limit": 1000, "offset": 0, "period": "DAY"},
+        },
+    )
+
+    # When its limits are patched the way the provider sends them, as strings
+    patches = {
+        "patchOperations": [
+            {"op": "replace", "path": "/throttle/rateLimit", "value": "7.5"},
+            {"op": "replace", "path": "/throttle/burstLimit", "value": "15"},
+            {"op": "replace", "path": "/quota/limit", "value": "500"},
+            {"op": "replace", "path": "/quota/period", "value": "WEEK"},
+        ]
+    }
+    status, _ = call(v1, "PATCH", f"/usageplans/{created['id']}", patches)
+
+    # Then the numbers read back as numbers (the SDK rejects strings there), other fields as sent
+    _status, plan = call(v1, "GET", f"/usageplans/{created['id']}")
+    assert status == 200
+    assert plan["throttle"] == {"rateLimit": 7.5, "burstLimit": 15}
+    assert plan["quota"] == {"limit": 500, "offset": 0, "period": "WEEK"}
