@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import shlex
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -68,12 +69,41 @@ def tflocal(session: nox.Session, *args: str) -> None:
     session.run("tflocal", f"-chdir={paths.TERRAFORM}", *args, env=terraform.environment(), external=True)
 
 
+def tflocal_plan(session: nox.Session, plan_file: Path, *args: str) -> bool:
+    """`tflocal plan -detailed-exitcode -out=plan_file`; True when the plan has something to apply."""
+    terraform.require_terraform()
+    command = [
+        str(Path(session.bin) / "tflocal"),
+        f"-chdir={paths.TERRAFORM}",
+        "plan",
+        "-input=false",
+        "-detailed-exitcode",
+        f"-out={plan_file}",
+        *args,
+    ]
+    session.log(shlex.join(["tflocal", *command[1:]]))
+    # nox's session.run hides the exit code, and 2 ("changes to apply") is the answer wanted here.
+    env = {**os.environ, **terraform.environment()}
+    returncode = subprocess.run(command, env=env, check=False).returncode
+    if returncode not in {0, 2}:
+        session.error(f"terraform plan failed with exit code {returncode}")
+    return returncode == 2
+
+
 def init_emulator_backend(session: nox.Session) -> None:
-    tflocal(session, "init", "-input=false", "-reconfigure", f"-backend-config=path={paths.EMULATOR_STATE}")
+    """`terraform init`, unless it already ran on the same configuration, lock file and mirror."""
+    args = ("-input=false", "-reconfigure", f"-backend-config=path={paths.EMULATOR_STATE}")
+    if terraform.is_initialized(args):
+        session.log("terraform init: up to date")
+        return
+    tflocal(session, "init", *args)
+    terraform.mark_initialized(args)
 
 
 def apply_stack(session: nox.Session, *terraform_args: str) -> None:
-    """`up` + `build` + tflocal init/apply: the one code path that deploys to the emulator."""
+    """`up` + `build` + tflocal init/apply: the one code path that deploys to the emulator.
+
+    `terraform_args` go to the command that plans (`apply` on an empty state, `plan` otherwise)."""
     install_groups(session, "deploy")
     start_emulator(session)
     zip_path = build_package(session)
@@ -81,14 +111,19 @@ def apply_stack(session: nox.Session, *terraform_args: str) -> None:
     if terraform.provider_mirror() is not None:
         session.log(f"terraform providers from the mirror {terraform.provider_mirror()}")
     init_emulator_backend(session)
-    tflocal(
-        session,
-        "apply",
-        "-input=false",
-        "-auto-approve",
-        *terraform.emulator_variables(zip_path),
-        *terraform_args,
-    )
+    variables = terraform.emulator_variables(zip_path)
+    if terraform.state_is_empty():
+        # Nothing to compare against: apply at once (a saved plan would cost one more provider start).
+        tflocal(session, "apply", "-input=false", "-auto-approve", *variables, *terraform_args)
+        return
+    # Plan, and apply only a plan with changes: an apply with none still starts and configures the
+    # AWS provider once more (about 2 s) before saying so.
+    plan_file = paths.TERRAFORM_BUILD / "emulator.tfplan"
+    if tflocal_plan(session, plan_file, *variables, *terraform_args):
+        tflocal(session, "apply", "-input=false", str(plan_file))
+    else:
+        session.log("terraform: no changes, nothing to apply")
+    plan_file.unlink(missing_ok=True)
 
 
 def deployed_stack(session: nox.Session) -> stack.Stack:

@@ -1,9 +1,11 @@
 """Running Terraform against the emulator: provider mirror, credentials, state location, outputs."""
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from devtools import paths
@@ -45,13 +47,19 @@ def cli_config(destination: Path | None = None) -> Path | None:
     return config
 
 
+EMULATOR_DATA = paths.TERRAFORM_BUILD / "emulator-data"
+# What a finished `terraform init` leaves in the data directory: backend settings, modules, providers.
+_INITIALIZED = ("terraform.tfstate", "modules/modules.json", "providers")
+_INIT_STAMP = EMULATOR_DATA / "init.sha256"
+
+
 def environment() -> dict[str, str]:
     """Variables for terraform/tflocal runs against the emulator."""
     env = {
         **aws_environment(),
         # Path-style S3: *.localhost.localstack.cloud needs DNS that offline machines lack.
         "S3_HOSTNAME": "localhost",
-        "TF_DATA_DIR": str(paths.TERRAFORM_BUILD / "emulator-data"),
+        "TF_DATA_DIR": str(EMULATOR_DATA),
         "TF_IN_AUTOMATION": "1",
         "TF_INPUT": "0",
         "CHECKPOINT_DISABLE": "1",
@@ -74,9 +82,49 @@ def require_terraform() -> str:
     return binary
 
 
+def _init_digest(init_args: Sequence[str]) -> str:
+    """Everything `terraform init` reads: its arguments, the binary, the CLI config (provider
+    mirror), the configuration (module calls, provider requirements, backend) and the lock file."""
+    digest = hashlib.sha256(json.dumps(list(init_args)).encode())
+    binary = Path(require_terraform())
+    digest.update(f"{binary}:{binary.stat().st_size}:{binary.stat().st_mtime_ns}".encode())
+    config = cli_config()
+    digest.update(config.read_bytes() if config is not None else b"no mirror")
+    # tflocal's provider override exists only while tflocal runs; init does not depend on it.
+    sources = [path for path in paths.TERRAFORM.rglob("*.tf") if not path.name.endswith("_override.tf")]
+    for source in sorted([*sources, paths.TERRAFORM / ".terraform.lock.hcl"]):
+        if source.exists():
+            digest.update(str(source.relative_to(paths.TERRAFORM)).encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def is_initialized(init_args: Sequence[str]) -> bool:
+    """True when `terraform init` with these arguments already ran on the same inputs."""
+    if not all((EMULATOR_DATA / part).exists() for part in _INITIALIZED):
+        return False
+    return _INIT_STAMP.exists() and _INIT_STAMP.read_text() == _init_digest(init_args)
+
+
+def mark_initialized(init_args: Sequence[str]) -> None:
+    """Record a successful `terraform init` (after it, since init writes the lock file)."""
+    _INIT_STAMP.write_text(_init_digest(init_args))
+
+
+def state_is_empty() -> bool:
+    """True when the emulator state records no resource (never deployed, or destroyed)."""
+    try:
+        state = json.loads(paths.EMULATOR_STATE.read_text())
+    except FileNotFoundError:
+        return True
+    except ValueError:
+        return False  # unreadable: let Terraform plan against it and say what is wrong
+    return not state.get("resources")
+
+
 def outputs() -> dict[str, object]:
     """Outputs of the emulator deployment (sensitive ones included), or {} when nothing is deployed."""
-    if not paths.EMULATOR_STATE.exists() or not (paths.TERRAFORM_BUILD / "emulator-data").exists():
+    if not paths.EMULATOR_STATE.exists() or not EMULATOR_DATA.exists():
         return {}
     result = subprocess.run(
         [require_terraform(), f"-chdir={paths.TERRAFORM}", "output", "-json"],

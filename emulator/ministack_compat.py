@@ -11,6 +11,12 @@ UpdateRestApi applies ``/binaryMediaTypes/...`` patches to the list (MiniStack b
 And the Lambda proxy event of a method that requires an API key carries the caller's key in
 ``requestContext.identity`` (``apiKey``, ``apiKeyId``) as on AWS, where the functions read the tenant.
 
+CreateUsagePlan without a quota (or throttle) stores none, as AWS does; MiniStack stored an empty
+``quota`` object, which the AWS provider reads back as a zero quota, so the first re-deploy after
+every create updated the usage plan instead of being a no-op. UpdateUsagePlan stores the numbers
+of ``/throttle/...`` and ``/quota/...`` patches as numbers (patch values are strings on the wire);
+MiniStack kept the strings, which the SDK then failed to read, so changing a limit broke the stack.
+
 It reaches into MiniStack's private module state, so it is pinned to one tested version:
 ``check_internals()`` fails loudly (and tests/emulator/ runs it) when anything it uses moves.
 """
@@ -54,6 +60,9 @@ _REQUIRED_INTERNALS = (
     "_build_lambda_event_v1",
     "_resolve_api_key",
     "_api_key_from_request",
+    "_create_usage_plan",
+    "_usage_plans",
+    "_v1_response",
 )
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
@@ -105,11 +114,14 @@ def install() -> None:
             body = _without_empty_api_key_value(body)
         if method == "PATCH" and len(parts) == 2 and parts[0] == "restapis":
             body = _apply_binary_media_type_patches(parts[1], body)
+        if method == "PATCH" and len(parts) == 2 and parts[0] == "usageplans":
+            body = _with_numeric_plan_limits(body)
         return await original(method, path, headers, body, query_params)
 
     handle_request._image_service_compat = True  # type: ignore[attr-defined]
     v1.handle_request = handle_request
     v1._build_lambda_event_v1 = _with_api_key_identity(v1._build_lambda_event_v1)
+    v1._create_usage_plan = _without_unset_plan_limits(v1._create_usage_plan)
 
 
 # ---- Lambda proxy event: the caller's API key ----
@@ -143,6 +155,60 @@ def _with_api_key_identity(build: Callable[..., dict[str, Any]]) -> Callable[...
         return event
 
     return build_event
+
+
+# ---- CreateUsagePlan ----
+
+# Usage plan settings that AWS leaves out of the plan when the request sets none.
+_OPTIONAL_PLAN_LIMITS = ("quota", "throttle")
+
+
+def _without_unset_plan_limits(create: Callable[[dict[str, Any]], Response]) -> Callable[..., Response]:
+    """AWS omits ``quota`` and ``throttle`` from a usage plan created without them; MiniStack stores
+    ``{}``, which the provider reads as a zero quota and then plans to remove on every next apply."""
+    v1 = _apigateway_v1()
+
+    def create_usage_plan(data: dict[str, Any]) -> Response:
+        status, headers, body = create(data)
+        if status != 201:
+            return status, headers, body
+        plan = v1._usage_plans[json.loads(body)["id"]]
+        for field in _OPTIONAL_PLAN_LIMITS:
+            if not plan.get(field):
+                plan.pop(field, None)
+        return v1._v1_response(plan, 201)
+
+    return create_usage_plan
+
+
+# ---- UpdateUsagePlan ----
+
+# The numeric usage plan settings, by patch path, with the type AWS stores them as.
+_NUMERIC_PLAN_LIMITS: dict[str, type[float] | type[int]] = {
+    "/throttle/rateLimit": float,
+    "/throttle/burstLimit": int,
+    "/quota/limit": int,
+    "/quota/offset": int,
+}
+
+
+def _with_numeric_plan_limits(body: bytes) -> bytes:
+    """Patch values arrive as strings ("7"); AWS stores these limits as numbers, and the SDK
+    refuses to read a string where a number belongs. MiniStack's patcher stores what it gets."""
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return body
+    if not isinstance(data, dict):
+        return body
+    for operation in data.get("patchOperations") or []:
+        number = _NUMERIC_PLAN_LIMITS.get(str(operation.get("path", "")))
+        if number is not None and isinstance(operation.get("value"), str):
+            try:
+                operation["value"] = number(operation["value"])
+            except ValueError:
+                continue  # not a number: MiniStack answers it as before
+    return json.dumps(data).encode()
 
 
 # ---- CreateApiKey ----

@@ -257,3 +257,62 @@ def test_proxy_events_name_the_callers_api_key_as_on_aws(v1: Any) -> None:
     # Then the keyed one carries the key's id and value, the other does not
     assert (keyed["apiKeyId"], keyed["apiKey"]) == (key["id"], key["value"])
     assert "apiKeyId" not in preflight
+
+
+def test_usage_plans_without_a_quota_have_none_as_on_aws(v1: Any) -> None:
+    # Given a plan created, as the stack's is by default, with a throttle and no quota
+    status, created = call(
+        v1, "POST", "/usageplans", {"name": "plan", "throttle": {"rateLimit": 10, "burstLimit": 20}}
+    )
+    assert status == 201
+
+    # When it is read back, as the provider does after every create and on refresh
+    status, plan = call(v1, "GET", f"/usageplans/{created['id']}")
+
+    # Then there is no quota to read as a zero one (a diff on every next apply), and the throttle stays
+    assert status == 200
+    assert "quota" not in created
+    assert "quota" not in plan
+    assert plan["throttle"] == {"rateLimit": 10, "burstLimit": 20}
+
+
+def test_a_quota_that_is_set_is_kept_and_an_unset_throttle_left_out(v1: Any) -> None:
+    quota = {"limit": 1000, "offset": 0, "period": "DAY"}
+    status, created = call(v1, "POST", "/usageplans", {"name": "plan", "quota": quota})
+    assert status == 201
+
+    _status, plan = call(v1, "GET", f"/usageplans/{created['id']}")
+
+    assert plan["quota"] == quota
+    assert "throttle" not in plan
+
+
+def test_usage_plan_limit_patches_are_stored_as_numbers_as_on_aws(v1: Any) -> None:
+    # Given a plan with a throttle and a quota
+    _status, created = call(
+        v1,
+        "POST",
+        "/usageplans",
+        {
+            "name": "plan",
+            "throttle": {"rateLimit": 100, "burstLimit": 200},
+            "quota": {"limit": 1000, "offset": 0, "period": "DAY"},
+        },
+    )
+
+    # When its limits are patched the way the provider sends them, as strings
+    patches = {
+        "patchOperations": [
+            {"op": "replace", "path": "/throttle/rateLimit", "value": "7.5"},
+            {"op": "replace", "path": "/throttle/burstLimit", "value": "15"},
+            {"op": "replace", "path": "/quota/limit", "value": "500"},
+            {"op": "replace", "path": "/quota/period", "value": "WEEK"},
+        ]
+    }
+    status, _ = call(v1, "PATCH", f"/usageplans/{created['id']}", patches)
+
+    # Then the numbers read back as numbers (the SDK rejects strings there), other fields as sent
+    _status, plan = call(v1, "GET", f"/usageplans/{created['id']}")
+    assert status == 200
+    assert plan["throttle"] == {"rateLimit": 7.5, "burstLimit": 15}
+    assert plan["quota"] == {"limit": 500, "offset": 0, "period": "WEEK"}
