@@ -84,7 +84,9 @@ def test_overwrite_imports_the_project_spec(v1: Any) -> None:
         "/": set(),
         "/v1": set(),
         "/v1/images": {"GET", "POST", "OPTIONS"},
+        "/v1/images/uploads": {"POST", "OPTIONS"},
         "/v1/images/{image_id}": {"GET", "PATCH", "DELETE", "OPTIONS"},
+        "/v1/images/{image_id}/complete": {"POST", "OPTIONS"},
     }
     images = next(r for r in v1._resources[api_id].values() if r["path"] == "/v1/images")
     post = images["resourceMethods"]["POST"]
@@ -123,7 +125,9 @@ def test_overwrite_replaces_what_the_new_document_lacks(v1: Any) -> None:
     api_id = new_api(v1)
     call(v1, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})
     smaller = yaml.safe_load(spec_body())
+    # The whole subtree, or /complete would keep /v1/images/{image_id} as its parent resource.
     del smaller["paths"]["/v1/images/{image_id}"]
+    del smaller["paths"]["/v1/images/{image_id}/complete"]
     smaller["paths"]["/v1/health"] = {"get": {"responses": {"200": {"description": "ok"}}}}
 
     status, _ = call(v1, "PUT", f"/restapis/{api_id}", json.dumps(smaller).encode(), {"mode": ["overwrite"]})
@@ -131,6 +135,7 @@ def test_overwrite_replaces_what_the_new_document_lacks(v1: Any) -> None:
     assert status == 200
     paths = methods_by_path(v1, api_id)
     assert "/v1/images/{image_id}" not in paths
+    assert "/v1/images/{image_id}/complete" not in paths
     assert paths["/v1/health"] == {"GET"}
     assert paths["/v1/images"] == {"GET", "POST", "OPTIONS"}
 
