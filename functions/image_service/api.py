@@ -1,7 +1,6 @@
 """HTTP plumbing shared by every function: the resolver, request parsing, response shaping,
 and the one place where domain errors become HTTP responses."""
 
-import base64
 import binascii
 import os
 from typing import Any, TypeVar
@@ -49,7 +48,9 @@ def raw_body(event: APIGatewayProxyEvent) -> bytes:
     if not body:
         return b""
     try:
-        return base64.b64decode(body, validate=True) if event.is_base64_encoded else body.encode()
+        # base64.b64decode(body, validate=True) without its ASCII copy of the text first: binascii
+        # reads an ASCII str in place (a non-ASCII one is a ValueError, as there).
+        return binascii.a2b_base64(body, strict_mode=True) if event.is_base64_encoded else body.encode()
     except (binascii.Error, ValueError) as err:
         raise MalformedJsonError("The request body is not valid JSON.") from err
 

@@ -126,6 +126,15 @@ def test_bad_uploads_get_a_4xx_and_store_nothing(body: str, status: int, code: s
     assert stored_items() == []
 
 
+@pytest.mark.parametrize("encoded_body", ["e30=!", "e30", "e30=\u00e9", "e3-="])
+def test_a_body_that_is_not_strict_base64_is_malformed(encoded_body: str) -> None:
+    # The gateway base64-encodes bodies (binary media types */*); anything else is refused as
+    # base64.b64decode(validate=True) would, although the text is now decoded in place.
+    event = api_event("POST", "/v1/images", resource="/v1/images", body="{}")
+    event["body"] = encoded_body
+    assert_error(invoke(upload_image.lambda_handler, event), 400, "malformed_json")
+
+
 def test_oversized_upload_is_413_naming_the_limit() -> None:
     too_big = b"\xff\xd8\xff" + b"\0" * contract.MAX_IMAGE_BYTES
     # One byte over the decoded limit but within the base64 length limit of the schema.

@@ -23,9 +23,13 @@ def upload_image() -> Any:
     body = raw_body(event)  # decoded once: parsed below, and hashed for an Idempotency-Key
 
     def store() -> dict[str, Any]:
-        request = parse_json(body, UploadRequest)
+        # One copy of a 4 MiB upload at a time where possible: the JSON text goes once parsed, the
+        # base64 text once decoded, so S3 gets the bytes while nothing else of the body is held.
+        nonlocal body
+        request, body = parse_json(body, UploadRequest), b""
         data = decode_image(request.file)
         record = new_image_record(request, data, tenant_id=tenant_id, now=datetime.now(UTC))
+        del request
         get_image_store().save(record, data)
         logger.info(
             "image stored", image_id=record.image_id, size=record.size, content_type=record.content_type
