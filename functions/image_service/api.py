@@ -2,6 +2,7 @@
 and the one place where domain errors become HTTP responses."""
 
 import binascii
+import gc
 import os
 from typing import Any, TypeVar
 
@@ -116,7 +117,12 @@ def cors_config() -> CORSConfig | None:
 
 
 def create_app() -> APIGatewayRestResolver:
-    """A resolver with the API's error model; each function registers its own route on it."""
+    """A resolver with the API's error model; each function registers its own route on it.
+
+    Each function calls this once its imports are done, so it also moves what they created out
+    of the cyclic GC's reach (gc.freeze): modules, classes and the state of Powertools, botocore
+    and pydantic, some 50,000 tracked objects that live as long as the process. Otherwise the
+    first full collection, in the first request, walks them all (~12 ms) and frees nothing."""
     app = APIGatewayRestResolver(cors=cors_config())
 
     def _domain_error(err: ImageServiceError) -> Response[str]:
@@ -138,4 +144,5 @@ def create_app() -> APIGatewayRestResolver:
     # Registered by call: the decorator form is untyped in Powertools.
     app.exception_handler(ImageServiceError)(_domain_error)
     app.exception_handler(Exception)(_unexpected)
+    gc.freeze()
     return app
