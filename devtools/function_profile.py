@@ -47,14 +47,19 @@ INLINE_UPLOAD_BYTES = 4 * 1024 * 1024  # contract.MAX_IMAGE_BYTES
 _IDAT_BYTES = 64 * 1024
 
 # The child: its own sys.path only (-I -S: no site-packages, no PYTHONPATH, no user site), then one
-# import, as the runtime's importlib.import_module; it prints CLOCK_MONOTONIC (system-wide on Linux,
-# so comparable with the parent's) and its own CPU time, before and after the import.
+# import, as the runtime's importlib.import_module, from argv[3] calls deeper; it prints
+# CLOCK_MONOTONIC (system-wide on Linux, so comparable with the parent's) and its own CPU time,
+# before and after the import.
 _IMPORT_CHILD = """\
 import importlib, json, sys, time
 sys.path[:0] = json.loads(sys.argv[2])
-started, started_cpu = time.monotonic_ns(), time.process_time_ns()
-importlib.import_module(sys.argv[1])
-print(started, time.monotonic_ns(), started_cpu, time.process_time_ns())
+def deeper(calls):
+    if calls:
+        return deeper(calls - 1)
+    started, started_cpu = time.monotonic_ns(), time.process_time_ns()
+    importlib.import_module(sys.argv[1])
+    return started, time.monotonic_ns(), started_cpu, time.process_time_ns()
+print(*deeper(int(sys.argv[3])))
 """
 
 
@@ -88,6 +93,7 @@ def cold_start_ms(
     *,
     since: Literal["process", "import"] = "process",
     clock: Literal["wall", "cpu"] = "wall",
+    stack_depths: int = 1,
     python: str = sys.executable,
     warmup: int = 1,
 ) -> list[float]:
@@ -96,28 +102,48 @@ def cold_start_ms(
     the standard library and `sys_path` (`python -I -S`). `since="import"` times the import
     statement alone, without the interpreter's own start. `clock="cpu"` counts the child's CPU
     time instead of wall time: steadier on a busy machine, blind to waiting on the disk. The
-    baseline a handler is compared with is the same call for "boto3"."""
-    if runs < 1:
-        raise ValueError("runs must be at least 1")
-    times: list[float] = []
-    for index in range(warmup + runs):
-        spawned = time.monotonic_ns()
-        result = subprocess.run(
-            [python, "-I", "-S", "-c", _IMPORT_CHILD, handler_module, json.dumps(sys_path)],
-            capture_output=True,
-            text=True,
-            check=False,
+    baseline a handler is compared with is the same call for "boto3".
+
+    `stack_depths=N` starts run i's import i mod N calls deeper. CPython 3.11 keeps frames in
+    16 KiB chunks and frees a chunk as soon as the call that needed it returns, so a loop calling
+    across a chunk boundary maps and unmaps memory on every call (cpython#142183, fixed in 3.13).
+    How often an import does that depends on the depth it starts from, by tens of milliseconds,
+    and the Lambda runtime imports a handler a few calls deeper than this child does; over several
+    depths the median stops hinging on one of them."""
+    if runs < 1 or stack_depths < 1:
+        raise ValueError("runs and stack_depths must be at least 1")
+    for _ in range(warmup):
+        _import_once(handler_module, sys_path, depth=0, since=since, clock=clock, python=python)
+    return [
+        _import_once(
+            handler_module, sys_path, depth=run % stack_depths, since=since, clock=clock, python=python
         )
-        if result.returncode != 0:
-            raise RuntimeError(f"importing {handler_module} failed:\n{result.stderr.strip()}")
-        started, done, started_cpu, done_cpu = (int(value) for value in result.stdout.split())
-        if index < warmup:
-            continue
-        if clock == "cpu":
-            times.append((done_cpu - (0 if since == "process" else started_cpu)) / 1e6)
-        else:
-            times.append((done - (spawned if since == "process" else started)) / 1e6)
-    return times
+        for run in range(runs)
+    ]
+
+
+def _import_once(
+    module: str,
+    sys_path: list[str],
+    *,
+    depth: int,
+    since: Literal["process", "import"],
+    clock: Literal["wall", "cpu"],
+    python: str,
+) -> float:
+    spawned = time.monotonic_ns()
+    result = subprocess.run(
+        [python, "-I", "-S", "-c", _IMPORT_CHILD, module, json.dumps(sys_path), str(depth)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"importing {module} failed:\n{result.stderr.strip()}")
+    started, done, started_cpu, done_cpu = (int(value) for value in result.stdout.split())
+    if clock == "cpu":
+        return (done_cpu - (0 if since == "process" else started_cpu)) / 1e6
+    return (done - (spawned if since == "process" else started)) / 1e6
 
 
 def cold_start_report(
@@ -127,16 +153,22 @@ def cold_start_report(
     *,
     since: Literal["process", "import"] = "process",
     clock: Literal["wall", "cpu"] = "wall",
+    stack_depths: int = 1,
 ) -> dict[str, dict[str, float]]:
-    """Median cold start per module and its ratio to the boto3 baseline's, measured alike. The
-    modules take turns run by run, so a machine getting busier shifts them all alike."""
+    """Median cold start per module and its ratio to the boto3 baseline's, measured alike (see
+    cold_start_ms). The modules take turns run by run, so a machine getting busier shifts them
+    all alike, and run i starts i mod `stack_depths` calls deeper for every module."""
     names = [BASELINE_MODULE, *modules]
+    python = sys.executable
     for name in names:  # bytecode written, files in the page cache
-        cold_start_ms(name, sys_path, runs=1, since=since, clock=clock)
+        _import_once(name, sys_path, depth=0, since=since, clock=clock, python=python)
     times: dict[str, list[float]] = {name: [] for name in names}
-    for _ in range(runs):
+    for run in range(runs):
         for name in names:
-            times[name] += cold_start_ms(name, sys_path, runs=1, since=since, clock=clock, warmup=0)
+            depth = run % stack_depths
+            times[name].append(
+                _import_once(name, sys_path, depth=depth, since=since, clock=clock, python=python)
+            )
     baseline = statistics.median(times[BASELINE_MODULE])
     return {
         name: {"median_ms": statistics.median(runs_ms), "ratio": statistics.median(runs_ms) / baseline}
@@ -380,6 +412,7 @@ def main(argv: list[str] | None = None) -> None:
     cold.add_argument("--path", action="append", help="sys.path entries (default: the unpacked zip, boto3)")
     cold.add_argument("--since", choices=("process", "import"), default="process")
     cold.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    cold.add_argument("--stack-depths", type=int, default=1, help="spread runs over this many start depths")
     memory = commands.add_parser("memory", help="peak memory of one inline upload")
     memory.add_argument("--bytes", type=int, default=INLINE_UPLOAD_BYTES)
     args = parser.parse_args(argv)
@@ -388,7 +421,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     modules = args.modules or [f"image_service.handlers.{name}" for name in HANDLERS]
     report = cold_start_report(
-        modules, args.path or lambda_sys_path(), args.runs, since=args.since, clock=args.clock
+        modules,
+        args.path or lambda_sys_path(),
+        args.runs,
+        since=args.since,
+        clock=args.clock,
+        stack_depths=args.stack_depths,
     )
     for module, row in report.items():
         print(f"{module:45} {row['median_ms']:8.1f} ms  {row['ratio']:5.2f}x")

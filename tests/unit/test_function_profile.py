@@ -18,7 +18,9 @@ def test_cold_start_times_one_fresh_process_per_run() -> None:
     sys_path = [str(paths.FUNCTIONS), SITE_PACKAGES]
 
     # When a handler and the baseline are imported, two runs each
-    handler = function_profile.cold_start_ms("image_service.handlers.delete_image", sys_path, runs=2)
+    handler = function_profile.cold_start_ms(
+        "image_service.handlers.delete_image", sys_path, runs=2, stack_depths=2
+    )
     import_only = function_profile.cold_start_ms("boto3", sys_path, runs=2, since="import", warmup=0)
     cpu = function_profile.cold_start_ms("boto3", sys_path, runs=1, clock="cpu", warmup=0)
 
