@@ -1,6 +1,7 @@
 """Every handler path, through the Lambda entry points, against moto."""
 
 import base64
+import hashlib
 import json
 from typing import Any
 from unittest import mock
@@ -10,6 +11,7 @@ import pytest
 
 from image_service import contract
 from image_service.handlers import delete_image, get_image, list_images, upload_image
+from image_service.storage import clients
 from tests.fixtures.images import GIF, JPEG, WEBP, png
 from tests.unit.conftest import (
     BUCKET,
@@ -93,6 +95,29 @@ def test_upload_stores_bytes_and_metadata(data: bytes, content_type: str) -> Non
     assert stored["Body"].read() == data
     assert stored["ContentType"] == content_type
     assert len(stored_items()) == 1
+
+
+def test_upload_sends_s3_the_sha256_to_check_and_no_second_hash_of_the_body() -> None:
+    # moto keeps no checksum: what S3 would check is read off the request itself
+    sent: list[dict[str, str]] = []
+
+    def record(request: Any, **_: Any) -> None:
+        sent.append(
+            {
+                name: str(value, "ascii") if isinstance(value, bytes) else value
+                for name, value in request.headers.items()
+            }
+        )
+
+    clients.s3().meta.events.register("before-send.s3.PutObject", record)
+    data = png()
+
+    upload_ok(data)
+
+    (headers,) = sent
+    assert headers["x-amz-checksum-sha256"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
+    assert headers["X-Amz-Content-SHA256"] == "UNSIGNED-PAYLOAD"  # no SigV4 pass over the body
+    assert "x-amz-trailer" not in headers  # nor a CRC32 of the SDK's own, framed aws-chunked
 
 
 def test_upload_answers_201_with_location() -> None:
