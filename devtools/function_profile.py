@@ -319,13 +319,15 @@ class _Unread:
 
 
 def _answer_put_at_the_wire(request: Any, **_kwargs: Any) -> Any:
-    from botocore.awsrequest import AWSResponse  # noqa: PLC0415 (child process only)
+    # Imported here: only the measuring child needs botocore.
+    from botocore.awsrequest import AWSResponse  # noqa: PLC0415
+    from botocore.compat import HTTPHeaders  # noqa: PLC0415
 
     body = request.body
     if hasattr(body, "read"):
         while body.read(64 * 1024):
             pass
-    return AWSResponse(request.url, 200, {"ETag": '"profile"'}, _Unread())
+    return AWSResponse(request.url, 200, HTTPHeaders.from_dict({"ETag": '"profile"'}), _Unread())
 
 
 def _upload_memory_child(payload_bytes: int, storage: Literal["wire", "moto"]) -> None:
