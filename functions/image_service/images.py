@@ -12,7 +12,7 @@ from urllib.parse import quote
 from image_service import contract
 from image_service.errors import ImageNotFoundError, InvalidBase64Error, PayloadTooLargeError
 from image_service.image_types import detect_content_type
-from image_service.models import ImageRecord, UploadRequest
+from image_service.models import ImageDescription, ImageRecord
 
 _IMAGE_ID = re.compile(contract.IMAGE_ID_PATTERN)
 
@@ -55,7 +55,7 @@ def timestamp(now: datetime) -> str:
 
 
 def new_image_record(
-    request: UploadRequest, data: bytes, *, tenant_id: str, now: datetime, image_id: str | None = None
+    request: ImageDescription, data: bytes, *, tenant_id: str, now: datetime, image_id: str | None = None
 ) -> ImageRecord:
     """The record of a new upload by one tenant; raises for empty or non-image bytes."""
     content_type = detect_content_type(data)

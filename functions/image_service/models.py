@@ -68,6 +68,14 @@ class UploadRequest(ImageDescription):
 
     file: Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_IMAGE_BASE64_CHARS)]
 
+    def described(self) -> ImageDescription:
+        """The descriptive metadata alone (validated with this request), so that the base64 text,
+        up to 5.3 MB, can go once decoded."""
+        return ImageDescription.model_construct(
+            self.model_fields_set - {"file"},
+            **{name: getattr(self, name) for name in ImageDescription.model_fields},
+        )
+
 
 class UploadIntent(ImageDescription):
     """Body of POST /v1/images/uploads: the metadata of an image the client sends straight to S3,

@@ -24,13 +24,14 @@ def upload_image() -> Any:
 
     def store() -> dict[str, Any]:
         # Each form of the body is let go once the next exists: the JSON text once parsed, the
-        # base64 text once decoded. S3 gets the bytes while nothing else of the body is held, and
-        # a 4 MiB upload peaks at the parse (JSON text and base64 text), under 3x its size.
+        # base64 text once decoded (before Pillow checks the image, which may buffer a PNG chunk as
+        # large as the image twice). A 4 MiB upload peaks at the parse, under 3x its size.
         nonlocal body
         request, body = parse_json(body, UploadRequest), b""
         data = decode_image(request.file)
-        record = new_image_record(request, data, tenant_id=tenant_id, now=datetime.now(UTC))
+        described = request.described()
         del request
+        record = new_image_record(described, data, tenant_id=tenant_id, now=datetime.now(UTC))
         get_image_store().save(record, data)
         logger.info(
             "image stored", image_id=record.image_id, size=record.size, content_type=record.content_type
