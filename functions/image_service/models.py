@@ -1,5 +1,8 @@
 """Request, response and stored-record models. openapi/api.yaml describes the same shapes;
-tests/unit/test_contract.py compares them field by field."""
+tests/unit/test_contract.py compares them field by field.
+
+Every model builds its validator and serializer on first use (`defer_build`), not at import: each
+function uses a few of these models, and its cold start pays for those alone."""
 
 from typing import Annotated, Any, Literal
 
@@ -52,7 +55,7 @@ ContentType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
 class ImageDescription(BaseModel):
     """What the client says about an image on upload: owner, name, description and tags."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     user_id: UserId
     image_name: ImageName
@@ -65,6 +68,14 @@ class UploadRequest(ImageDescription):
 
     file: Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_IMAGE_BASE64_CHARS)]
 
+    def described(self) -> ImageDescription:
+        """The descriptive metadata alone (validated with this request), so that the base64 text,
+        up to 5.3 MB, can go once decoded."""
+        return ImageDescription.model_construct(
+            self.model_fields_set - {"file"},
+            **{name: getattr(self, name) for name in ImageDescription.model_fields},
+        )
+
 
 class UploadIntent(ImageDescription):
     """Body of POST /v1/images/uploads: the metadata of an image the client sends straight to S3,
@@ -76,7 +87,7 @@ class UploadIntent(ImageDescription):
 class PresignedPost(BaseModel):
     """An S3 browser-based upload: POST `url` as multipart/form-data with `fields`, then `file`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     method: Literal["POST"] = "POST"
     url: str
@@ -86,7 +97,7 @@ class PresignedPost(BaseModel):
 class UploadTicket(BaseModel):
     """Body of the 201 of POST /v1/images/uploads: where to send the bytes, and until when."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     image_id: str
     upload: PresignedPost
@@ -118,7 +129,7 @@ class PendingUpload(ImageDescription):
 class DownloadLink(BaseModel):
     """Body of GET /v1/images/{image_id}?redirect=false for an image served from S3 directly."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     url: str
     expires_at: str
@@ -130,7 +141,7 @@ class MetadataEdit(BaseModel):
     """Body of PATCH /v1/images/{image_id}: the descriptive fields to change (at least one),
     validated exactly as on upload; a null description clears it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     image_name: ImageName | None = None
     description: Description | None = None
@@ -154,7 +165,7 @@ class MetadataEdit(BaseModel):
 class ImageMetadata(BaseModel):
     """What the API reports about a stored image."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     image_id: str
     user_id: str
@@ -195,7 +206,7 @@ _PRIVATE_FIELDS = {"tenant_id", "revision", "owner", "object_key"}
 class ImageList(BaseModel):
     """Body of GET /v1/images: one page of a user's images, newest first."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     user_id: str
     count: int
@@ -210,14 +221,14 @@ class ImageList(BaseModel):
 class DeleteResult(BaseModel):
     """Body of DELETE /v1/images/{image_id}."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     image_id: str
     deleted: Literal[True] = True
 
 
 class ErrorDetail(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     code: str
     message: str
@@ -226,6 +237,6 @@ class ErrorDetail(BaseModel):
 class ErrorResponse(BaseModel):
     """Body of every 4xx/5xx the functions answer with."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     error: ErrorDetail

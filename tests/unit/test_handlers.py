@@ -1,6 +1,7 @@
 """Every handler path, through the Lambda entry points, against moto."""
 
 import base64
+import hashlib
 import json
 from typing import Any
 from unittest import mock
@@ -10,6 +11,7 @@ import pytest
 
 from image_service import contract
 from image_service.handlers import delete_image, get_image, list_images, upload_image
+from image_service.storage import clients
 from tests.fixtures.images import GIF, JPEG, WEBP, png
 from tests.unit.conftest import (
     BUCKET,
@@ -95,6 +97,29 @@ def test_upload_stores_bytes_and_metadata(data: bytes, content_type: str) -> Non
     assert len(stored_items()) == 1
 
 
+def test_upload_sends_s3_the_sha256_to_check_and_no_second_hash_of_the_body() -> None:
+    # moto keeps no checksum: what S3 would check is read off the request itself
+    sent: list[dict[str, str]] = []
+
+    def record(request: Any, **_: Any) -> None:
+        sent.append(
+            {
+                name: str(value, "ascii") if isinstance(value, bytes) else value
+                for name, value in request.headers.items()
+            }
+        )
+
+    clients.s3().meta.events.register("before-send.s3.PutObject", record)
+    data = png()
+
+    upload_ok(data)
+
+    (headers,) = sent
+    assert headers["x-amz-checksum-sha256"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
+    assert headers["X-Amz-Content-SHA256"] == "UNSIGNED-PAYLOAD"  # no SigV4 pass over the body
+    assert "x-amz-trailer" not in headers  # nor a CRC32 of the SDK's own, framed aws-chunked
+
+
 def test_upload_answers_201_with_location() -> None:
     body = {"user_id": "alice", "image_name": "a.webp", "file": base64.b64encode(WEBP).decode()}
     response = upload(body)
@@ -124,6 +149,15 @@ def test_bad_uploads_get_a_4xx_and_store_nothing(body: str, status: int, code: s
     assert_error(upload(body, raw=True), status, code)
     assert stored_objects() == []
     assert stored_items() == []
+
+
+@pytest.mark.parametrize("encoded_body", ["e30=!", "e30", "e30=\u00e9", "e3-="])
+def test_a_body_that_is_not_strict_base64_is_malformed(encoded_body: str) -> None:
+    # The gateway base64-encodes bodies (binary media types */*); anything else is refused as
+    # base64.b64decode(validate=True) would, although the text is now decoded in place.
+    event = api_event("POST", "/v1/images", resource="/v1/images", body="{}")
+    event["body"] = encoded_body
+    assert_error(invoke(upload_image.lambda_handler, event), 400, "malformed_json")
 
 
 def test_oversized_upload_is_413_naming_the_limit() -> None:

@@ -101,6 +101,35 @@ def test_decode_rejects_invalid_base64(text: str) -> None:
         decode_image(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "QUJDRA==",
+        "QUJDRA=",
+        "QUJD=A==",
+        "=QUJD",
+        "QUJD====",
+        "QUJD\n",
+        "QUJ-",
+        "QUJ_",
+        "QUJD\u00e9\u00e9",
+        "QUJD\x00",
+    ],
+)
+def test_decode_is_exactly_as_strict_as_b64decode_with_validate(text: str) -> None:
+    # decode_image reads the text in place rather than through base64.b64decode's ASCII copy;
+    # what it accepts and refuses, and what it returns, must not change with that.
+    try:
+        expected: bytes | None = base64.b64decode(text, validate=True)
+    except ValueError:  # binascii.Error included
+        expected = None
+    if expected is None:
+        with pytest.raises(InvalidBase64Error):
+            decode_image(text)
+    else:
+        assert decode_image(text) == expected
+
+
 def test_decode_enforces_the_size_limit_on_decoded_bytes() -> None:
     at_limit = base64.b64encode(b"\0" * contract.MAX_IMAGE_BYTES).decode()
     over_limit = base64.b64encode(b"\0" * (contract.MAX_IMAGE_BYTES + 1)).decode()

@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from image_service import contract
-from image_service.models import ImageRecord, UploadRequest
+from image_service.models import ImageDescription, ImageRecord, UploadRequest
 
 VALID = {"user_id": "alice", "image_name": "cat.png", "file": "iVBORw0KGgo="}
 
@@ -13,6 +13,22 @@ def test_minimal_request_is_valid_with_defaults() -> None:
     request = UploadRequest.model_validate(VALID)
     assert request.description is None
     assert request.tags == []
+
+
+def test_an_upload_request_described_keeps_everything_but_the_file() -> None:
+    request = UploadRequest.model_validate({**VALID, "tags": ["a"], "description": "d"})
+
+    described = request.described()
+
+    assert type(described) is ImageDescription
+    assert described.model_dump() == {
+        "user_id": "alice",
+        "image_name": "cat.png",
+        "description": "d",
+        "tags": ["a"],
+    }
+    assert described.model_fields_set == {"user_id", "image_name", "description", "tags"}
+    assert UploadRequest.model_validate(VALID).described().model_fields_set == {"user_id", "image_name"}
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 _CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
 
 
-# Presigned URLs and POSTs signed with SigV4, the only version every region accepts.
-_S3_CONFIG = _CONFIG.merge(Config(signature_version="s3v4"))
+# Presigned URLs and POSTs signed with SigV4, the only version every region accepts. Bodies are
+# not signed: an image's put carries its SHA-256 (ChecksumSHA256), which S3 verifies, over TLS (the
+# bucket refuses anything else), so signing would only hash and buffer 4 MiB a second time;
+# other puts carry the SDK's own checksum.
+_S3_CONFIG = _CONFIG.merge(Config(signature_version="s3v4", s3={"payload_signing_enabled": False}))
 
 
 @lru_cache(maxsize=1)

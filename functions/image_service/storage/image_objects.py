@@ -1,5 +1,6 @@
 """Image bytes in S3, one object per image."""
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,8 @@ class ImageObjects:
         self._client = client or clients.s3()
 
     def put(self, key: str, data: bytes, *, content_type: str, sha256: str) -> str | None:
-        """Store the bytes; the new version's id when the bucket is versioned."""
+        """Store the bytes, which S3 checks against their sha256 (hex); the new version's id when
+        the bucket is versioned."""
         with dependency(_STORE):
             response = self._client.put_object(
                 Bucket=self._bucket,
@@ -43,6 +45,10 @@ class ImageObjects:
                 Body=data,
                 ContentType=content_type,
                 Metadata={"sha256": sha256},
+                # The digest computed already: S3 refuses bytes that do not match it, and the SDK
+                # computes no checksum of its own (a CRC32 sent as aws-chunked framing, which
+                # copies the body 1 MiB at a time).
+                ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(),
             )
         return response.get("VersionId")
 
