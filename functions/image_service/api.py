@@ -1,7 +1,6 @@
 """HTTP plumbing shared by every function: the resolver, request parsing, response shaping,
 and the one place where domain errors become HTTP responses."""
 
-import binascii
 import gc
 import os
 from typing import Any, TypeVar
@@ -11,6 +10,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from pydantic import BaseModel, ValidationError
 
+from image_service import base64_codec
 from image_service.contract import CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS
 from image_service.errors import (
     BadRequestError,
@@ -39,6 +39,17 @@ def json_response(status: int, body: BaseModel, headers: dict[str, str] | None =
     )
 
 
+def binary_response(status: int, content_type: str, data: bytes, headers: dict[str, str]) -> Response[str]:
+    """Bytes as a proxy integration returns them: base64 text, flagged so (the gateway decodes
+    it for any Accept: binary media types */*). Encoded here rather than by the resolver, which
+    would use the standard library's slower encoder."""
+    response = Response(
+        status_code=status, content_type=content_type, body=base64_codec.encode(data), headers=headers
+    )
+    response.base64_encoded = True
+    return response
+
+
 def error_response(status: int, code: str, message: str) -> Response[str]:
     return json_response(status, ErrorResponse(error=ErrorDetail(code=code, message=message)))
 
@@ -49,10 +60,8 @@ def raw_body(event: APIGatewayProxyEvent) -> bytes:
     if not body:
         return b""
     try:
-        # base64.b64decode(body, validate=True) without its ASCII copy of the text first: binascii
-        # reads an ASCII str in place (a non-ASCII one is a ValueError, as there).
-        return binascii.a2b_base64(body, strict_mode=True) if event.is_base64_encoded else body.encode()
-    except (binascii.Error, ValueError) as err:
+        return base64_codec.decode(body) if event.is_base64_encoded else body.encode()
+    except (base64_codec.Error, ValueError) as err:
         raise MalformedJsonError("The request body is not valid JSON.") from err
 
 

@@ -1,7 +1,6 @@
 """Pure image logic: decoding uploads, naming objects, building records and download headers.
 No AWS calls here; storage/ does the I/O."""
 
-import binascii
 import hashlib
 import json
 import re
@@ -9,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from image_service import contract, embedded_metadata
+from image_service import base64_codec, contract, embedded_metadata
 from image_service.errors import ImageNotFoundError, InvalidBase64Error, PayloadTooLargeError
 from image_service.image_types import detect_content_type
 from image_service.models import ImageDescription, ImageRecord
@@ -27,9 +26,8 @@ def check_image_id(image_id: str) -> str:
 def decode_image(file_base64: str) -> bytes:
     """The raw bytes of a base64 upload (standard alphabet, padding required)."""
     try:
-        # As base64.b64decode(validate=True), without first copying the text to ASCII bytes.
-        data = binascii.a2b_base64(file_base64, strict_mode=True)
-    except (binascii.Error, ValueError) as err:
+        data = base64_codec.decode(file_base64)
+    except (base64_codec.Error, ValueError) as err:
         raise InvalidBase64Error("The 'file' field is not valid base64.") from err
     if len(data) > contract.MAX_IMAGE_BYTES:
         raise PayloadTooLargeError(

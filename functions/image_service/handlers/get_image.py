@@ -9,7 +9,15 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from image_service import contract, http_caching, variants
-from image_service.api import SECURITY_HEADERS, create_app, flag, json_response, logger, tenant_of
+from image_service.api import (
+    SECURITY_HEADERS,
+    binary_response,
+    create_app,
+    flag,
+    json_response,
+    logger,
+    tenant_of,
+)
 from image_service.image_store import get_image_store
 from image_service.images import check_image_id, content_disposition, metadata_json, timestamp
 from image_service.models import DownloadLink
@@ -63,8 +71,7 @@ def get_image(image_id: str) -> Any:
         headers["Cache-Control"] = "no-store"
         return Response(status_code=307, body="", headers={**headers, "Location": url})
     headers["Content-Disposition"] = disposition
-    # bytes bodies are sent base64-encoded; the gateway decodes them (binary media types).
-    return Response(status_code=200, content_type=served.content_type, body=served.data, headers=headers)
+    return binary_response(200, served.content_type, served.data, headers)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
