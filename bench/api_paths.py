@@ -238,7 +238,7 @@ def get_path(target: Target, noop: NoopGateway | None, plan: Plan, progress: Pro
     figures = []
     direct = DirectStorage(target) if target.direct else None
     for size in SIZES:
-        with uploaded(target, "bench-get", [noise_png(size) for _ in range(4)]) as images:
+        with uploaded(target, "bench-get", [noise_png(size, seed=index) for index in range(4)]) as images:
             for params in (None, {"metadata": "true"}):
                 what = "with metadata" if params else "inline"
                 for concurrency in plan.concurrency:

@@ -1,19 +1,13 @@
-"""Images to send: real PNGs and JPEGs that pass the service's checks, of chosen sizes."""
+"""Images to send: real PNGs and JPEGs that pass the service's checks, of chosen sizes (the noise
+PNG is the one the memory measurement uses)."""
 
 import io
-import math
-import os
 
 from PIL import Image
 
+from devtools.function_profile import noise_png
 
-def noise_png(approx_bytes: int) -> bytes:
-    """An RGB noise PNG of about `approx_bytes` (noise does not compress, so size ~ 3 x pixels)."""
-    side = max(1, math.isqrt(approx_bytes // 3))
-    picture = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
-    out = io.BytesIO()
-    picture.save(out, format="PNG", compress_level=1)
-    return out.getvalue()
+__all__ = ["noise_png", "photo_jpeg"]
 
 
 def photo_jpeg(width: int = 1600, height: int = 1200) -> bytes:

@@ -131,7 +131,8 @@ def create_app() -> APIGatewayRestResolver:
     Each function calls this once its imports are done, so it also moves what they created out
     of the cyclic GC's reach (gc.freeze): modules, classes and the state of Powertools, botocore
     and pydantic, some 50,000 tracked objects that live as long as the process. Otherwise the
-    first full collection, in the first request, walks them all (~12 ms) and frees nothing."""
+    first full collection, in the first request, walks them all (~12 ms) and frees nothing. The
+    collector, off since the package's import (image_service/__init__.py), is then on again."""
     app = APIGatewayRestResolver(cors=cors_config())
 
     def _domain_error(err: ImageServiceError) -> Response[str]:
@@ -154,4 +155,5 @@ def create_app() -> APIGatewayRestResolver:
     app.exception_handler(ImageServiceError)(_domain_error)
     app.exception_handler(Exception)(_unexpected)
     gc.freeze()
+    gc.enable()
     return app

@@ -19,4 +19,4 @@ def decode(text: str | bytes) -> bytes:
 
 
 def encode(data: bytes) -> str:
-    return pybase64.b64encode(data).decode("ascii")
+    return pybase64.b64encode_as_string(data)  # straight to str: no bytes copy to decode

@@ -13,7 +13,7 @@ from devtools.function_profile import HANDLERS
 @pytest.mark.parametrize("handler", [HANDLERS[0], HANDLERS[-1]])
 def test_start_up_leaves_what_the_imports_made_out_of_the_cyclic_gc(handler: str) -> None:
     # Given a fresh interpreter (this one has frozen objects of its own by now)
-    code = f"import gc, image_service.handlers.{handler}; print(gc.get_freeze_count())"
+    code = f"import gc, image_service.handlers.{handler}; print(gc.get_freeze_count(), gc.isenabled())"
 
     # When the function's module is imported, as the Lambda runtime does
     result = subprocess.run(
@@ -24,5 +24,8 @@ def test_start_up_leaves_what_the_imports_made_out_of_the_cyclic_gc(handler: str
         check=True,
     )
 
-    # Then the objects its imports created are frozen: no collection walks them again
-    assert int(result.stdout) > 10_000
+    # Then the objects its imports created are frozen: no collection walks them again; and the
+    # collector, off while they were made, is on again for what requests create
+    frozen, enabled = result.stdout.split()
+    assert int(frozen) > 10_000
+    assert enabled == "True"

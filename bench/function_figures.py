@@ -1,0 +1,130 @@
+"""The functions' own start-up and memory (devtools/function_profile.py measures; this reports):
+
+- cold start: a fresh python3.11 with only the unpacked zip and what the runtime provides on its
+  path, until a handler is imported, beside the same for a bare `import boto3`, the floor every
+  function pays; the top import-time contributors of one handler.
+- memory: one 4 MiB upload handled in-process, peak RSS above the warmed process's baseline, as a
+  multiple of the payload (S3 answered at the wire: the handler's and the SDK's own memory)."""
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
+
+from bench.figures import Figure
+from bench.progress import Progress
+from bench.timing import Spread
+from devtools import function_profile, paths
+
+COLD_START_TARGET = 1.5
+MEMORY_TARGET = 3.0
+MB = 1_000_000
+_IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
+
+
+def import_breakdown(module: str, sys_path: list[str], top: int = 6) -> list[tuple[str, float]]:
+    """Where `module`'s import spends its time: the self time of every module imported, summed by
+    top-level package (ms), from one `python -X importtime` run on the cold starts' path."""
+    code = f"import sys; sys.path[:0] = {sys_path!r}; import {module}"
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-X", "importtime", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    by_package: Counter[str] = Counter()
+    for line in result.stderr.splitlines():
+        match = _IMPORTTIME.match(line)
+        if match:
+            by_package[match.group(4).split(".")[0]] += int(match.group(1)) / 1000
+    return by_package.most_common(top)
+
+
+# The libraries every handler is built on, and nothing of ours: what the design costs at start-up
+# (with the collector off during the imports, as the functions start).
+_LIBRARIES_ALONE = """\
+import gc; gc.disable()
+import boto3
+import pydantic
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+"""
+
+
+def timed(module: str, sys_path: list[str], runs: int, tick: Callable[[], None]) -> Spread:
+    """Cold starts of one module, its runs spread over four start depths (CPython 3.11's frame-chunk
+    churn makes any one depth unrepresentative: devtools/function_profile.py)."""
+    values = function_profile.cold_start_ms(module, sys_path, runs, stack_depths=4)
+    tick()
+    return Spread(values)
+
+
+def cold_start_figures(runs: int, progress: Progress) -> list[Figure]:
+    sys_path = function_profile.lambda_sys_path()
+    modules = [f"image_service.handlers.{name}" for name in function_profile.HANDLERS]
+    libraries = paths.BUILD / "profile" / "libraries_alone"
+    libraries.mkdir(parents=True, exist_ok=True)
+    (libraries / "bench_libraries_alone.py").write_text(_LIBRARIES_ALONE)
+    tick = progress.step("cold starts", len(modules) + 2)
+    floor = timed(function_profile.BASELINE_MODULE, sys_path, runs, tick)
+    section = "Cold start (fresh python3.11 to handler imported)"
+    figures = [
+        Figure(
+            section,
+            name.rsplit(".", 1)[-1],
+            "ms",
+            timed(name, sys_path, runs, tick),
+            floor,
+            "import boto3",
+            COLD_START_TARGET,
+        )
+        for name in modules
+    ]
+    breakdown = import_breakdown(modules[0], sys_path)
+    alone = timed("bench_libraries_alone", [*sys_path, str(libraries)], runs, tick)
+    return [
+        *figures,
+        Figure(
+            section,
+            "the libraries alone: boto3, pydantic, Powertools Logger and REST resolver, no project code",
+            "ms",
+            alone,
+            floor,
+            "import boto3",
+            detail="what the chosen stack costs before any code of ours runs",
+        ),
+        Figure(
+            section,
+            "upload_image's import by package (self time, ms)",
+            "ms",
+            Spread([sum(ms for _, ms in breakdown)]),
+            detail=", ".join(f"{package} {ms:.0f}" for package, ms in breakdown),
+            extra={"breakdown_ms": dict(breakdown)},
+        ),
+    ]
+
+
+def memory_figures(progress: Progress) -> list[Figure]:
+    tick = progress.step("memory of a 4 MiB upload", 1)
+    measured = function_profile.upload_peak_memory()
+    tick()
+    wire = measured["wire"]
+    image = measured["image_bytes"]
+    return [
+        Figure(
+            "Memory (one 4 MiB upload, in-process)",
+            "peak RSS above the warmed baseline",
+            "MB",
+            Spread([wire["rss_peak_above_baseline_bytes"] / MB]),
+            Spread([image / MB]),
+            "the image",
+            MEMORY_TARGET,
+            detail=(
+                f"Python allocations peak {wire['tracemalloc_peak_bytes'] / MB:.1f} MB; the event's body is "
+                f"{measured['event_body_chars'] / MB:.1f} MB of base64 JSON; baseline RSS "
+                f"{wire['rss_baseline_bytes'] / MB:.0f} MB"
+            ),
+            extra=measured,
+        )
+    ]
