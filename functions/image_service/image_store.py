@@ -97,20 +97,23 @@ class ImageStore:
         except (BadRequestError, PayloadTooLargeError, UnsupportedImageTypeError):
             self._discard(pending.staging_key, staged.version_id)
             raise
+        record, version = self._store_verified(pending, staged, verified, now)
+        self._publish(record, version)
+        # The image is visible now; what staged it goes (or expires: TTL, lifecycle rule).
+        self._discard(pending.staging_key, staged.version_id)
+        try:
+            self.pending.delete(image_id)
+        except ImageServiceError:
+            logger.exception("pending upload left to expire", extra=_where(record))
+        return record
+
+    def _store_verified(
+        self, pending: PendingUpload, staged: StoredObject, verified: "Verified", now: datetime
+    ) -> tuple[ImageRecord, str | None]:
+        """Put verified bytes under their image key: the staged version copied as it is, or, when
+        metadata is stripped and there was some, the stripped bytes. The record and new version."""
         stripped = None if verified.data is None else embedded_metadata.strip(verified.data)
-        if stripped is not None and stripped != verified.data:
-            # Metadata removed: the image is the stripped bytes, not a copy of the upload.
-            record = uploads.image_record(
-                pending,
-                size=len(stripped),
-                sha256=hashlib.sha256(stripped).hexdigest(),
-                content_type=verified.content_type,
-                now=now,
-            )
-            version = self.objects.put(
-                record.object_key, stripped, content_type=record.content_type, sha256=record.sha256
-            )
-        else:
+        if stripped is None or stripped == verified.data:
             record = uploads.image_record(
                 pending, size=staged.size, sha256=verified.sha256, content_type=verified.content_type, now=now
             )
@@ -121,14 +124,17 @@ class ImageStore:
                 content_type=record.content_type,
                 sha256=record.sha256,
             )
-        self._publish(record, version)
-        # The image is visible now; what staged it goes (or expires: TTL, lifecycle rule).
-        self._discard(pending.staging_key, staged.version_id)
-        try:
-            self.pending.delete(image_id)
-        except ImageServiceError:
-            logger.exception("pending upload left to expire", extra=_where(record))
-        return record
+            return record, version
+        record = uploads.image_record(
+            pending,
+            size=len(stripped),
+            sha256=hashlib.sha256(stripped).hexdigest(),
+            content_type=verified.content_type,
+            now=now,
+        )
+        return record, self.objects.put(
+            record.object_key, stripped, content_type=record.content_type, sha256=record.sha256
+        )
 
     def _publish(self, record: ImageRecord, version: str | None) -> None:
         """Write the metadata of bytes already stored; without it, the bytes are removed."""
