@@ -100,6 +100,16 @@ def hcl_block(text: str, opening: str) -> str:
     return blocks[0]
 
 
+def lifecycle_rule(rule_id: str) -> str:
+    """The one rule of the image bucket's lifecycle configuration with this id."""
+    bucket = (TERRAFORM / "modules" / "image_bucket" / "main.tf").read_text()
+    lifecycle = hcl_block(bucket, r'resource\s+"aws_s3_bucket_lifecycle_configuration"\s+"this"')
+    [rule] = [
+        rule for rule in hcl_blocks(lifecycle, r"\brule\s*\{") if re.search(rf'id\s*=\s*"{rule_id}"', rule)
+    ]
+    return rule
+
+
 def test_orphan_tag_default_is_the_one_the_functions_put() -> None:
     variables = (TERRAFORM / "modules" / "image_bucket" / "variables.tf").read_text()
     block = hcl_block(variables, r'variable\s+"orphan_tag"')
@@ -111,13 +121,7 @@ def test_orphan_tag_default_is_the_one_the_functions_put() -> None:
 
 
 def test_lifecycle_rule_expires_objects_with_the_orphan_tag_variable() -> None:
-    bucket = (TERRAFORM / "modules" / "image_bucket" / "main.tf").read_text()
-    lifecycle = hcl_block(bucket, r'resource\s+"aws_s3_bucket_lifecycle_configuration"\s+"this"')
-    [rule] = [
-        rule
-        for rule in hcl_blocks(lifecycle, r"\brule\s*\{")
-        if re.search(r'id\s*=\s*"expire-orphans"', rule)
-    ]
+    rule = lifecycle_rule("expire-orphans")
     assert re.search(r"key\s*=\s*var\.orphan_tag\.key", rule)
     assert re.search(r"value\s*=\s*var\.orphan_tag\.value", rule)
     assert re.search(r"expiration\s*\{\s*days\s*=\s*1\s*\}", rule)
@@ -145,13 +149,7 @@ def test_staged_uploads_expire_under_the_contract_prefix() -> None:
     default = re.search(r'default\s*=\s*"([^"]*)"', block)
     assert default, block
     assert default.group(1) == contract.STAGING_PREFIX
-    bucket = (TERRAFORM / "modules" / "image_bucket" / "main.tf").read_text()
-    lifecycle = hcl_block(bucket, r'resource\s+"aws_s3_bucket_lifecycle_configuration"\s+"this"')
-    [rule] = [
-        rule
-        for rule in hcl_blocks(lifecycle, r"\brule\s*\{")
-        if re.search(r'id\s*=\s*"expire-unfinished-uploads"', rule)
-    ]
+    rule = lifecycle_rule("expire-unfinished-uploads")
     assert re.search(r"prefix\s*=\s*var\.staging_prefix", rule)
     assert re.search(r"expiration\s*\{\s*days\s*=\s*var\.staging_expiration_days\s*\}", rule)
     assert re.search(r"noncurrent_days\s*=\s*var\.staging_expiration_days", rule)
