@@ -272,40 +272,15 @@ def _settle_rss() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-class _Context:
-    function_name = "profile"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:profile"
-    aws_request_id = "00000000-0000-0000-0000-000000000000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 15_000
-
-
-def _upload_event(image: bytes) -> dict[str, Any]:
-    file = base64.b64encode(image).decode()
-    body = json.dumps({"user_id": "profile", "image_name": "noise.png", "file": file})
-    return {
-        "resource": "/v1/images",
-        "path": "/v1/images",
-        "httpMethod": "POST",
-        "headers": {"content-type": "application/json"},
-        "multiValueHeaders": {},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": None,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": "/v1/images",
-            "httpMethod": "POST",
-            "path": "/api/v1/images",
-            "stage": "api",
-            "requestId": "profile",
-            "identity": {"sourceIp": "127.0.0.1", "apiKeyId": "profile-key"},
-        },
-        "body": base64.b64encode(body.encode()).decode(),
-        "isBase64Encoded": True,
-    }
+def _upload_event(api_event: Any, image: bytes) -> dict[str, Any]:
+    """POST /v1/images with this image, as API Gateway delivers it (tests/fixtures/api_events.py)."""
+    body = json.dumps(
+        {"user_id": "profile", "image_name": "noise.png", "file": base64.b64encode(image).decode()}
+    )
+    event: dict[str, Any] = api_event(
+        "POST", "/v1/images", resource="/v1/images", body=body, api_key_id="profile-key"
+    )
+    return event
 
 
 class _Unread:
@@ -338,42 +313,28 @@ def _upload_memory_child(payload_bytes: int, storage: Literal["wire", "moto"]) -
     import boto3  # noqa: PLC0415
     from moto import mock_aws  # noqa: PLC0415
 
+    from tests.fixtures.api_events import LambdaContext, api_event  # noqa: PLC0415
+    from tests.fixtures.moto_tables import create_images_table  # noqa: PLC0415
+
     with mock_aws():
         boto3.client("s3").create_bucket(Bucket=os.environ["IMAGES_BUCKET"])
-        boto3.client("dynamodb").create_table(
-            TableName=os.environ["IMAGES_TABLE"],
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": "image_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[
-                {"AttributeName": "image_id", "AttributeType": "S"},
-                {"AttributeName": "owner", "AttributeType": "S"},
-                {"AttributeName": "created_at", "AttributeType": "S"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": os.environ["IMAGES_BY_OWNER_INDEX"],
-                    "KeySchema": [
-                        {"AttributeName": "owner", "KeyType": "HASH"},
-                        {"AttributeName": "created_at", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
+        create_images_table(
+            boto3.client("dynamodb"), os.environ["IMAGES_TABLE"], os.environ["IMAGES_BY_OWNER_INDEX"]
         )
         from image_service.handlers import upload_image  # noqa: PLC0415
         from image_service.storage import clients  # noqa: PLC0415
 
         def upload(event: dict[str, Any]) -> None:
-            response = upload_image.lambda_handler(event, _Context())  # type: ignore[arg-type]
+            response = upload_image.lambda_handler(event, LambdaContext())  # type: ignore[arg-type]
             if response["statusCode"] != 201:
                 raise RuntimeError(f"upload answered {response['statusCode']}: {response['body']}")
 
         if storage == "wire":
             clients.s3().meta.events.register_first("before-send.s3.PutObject", _answer_put_at_the_wire)
-        upload(_upload_event(noise_png(1024)))  # warm: lazy imports, clients, first validators
+        upload(_upload_event(api_event, noise_png(1024)))  # warm: lazy imports, clients, first validators
         image = noise_png(payload_bytes)
         image_bytes = len(image)
-        event = _upload_event(image)
+        event = _upload_event(api_event, image)
         del image
 
         _settle_rss()

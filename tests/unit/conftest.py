@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from tests.fixtures.api_events import TENANT, LambdaContext, api_event
+from tests.fixtures.moto_tables import create_expiring_table, create_images_table
 
 __all__ = ["TENANT", "LambdaContext", "api_event"]  # re-exported: the tests import them from here
 
@@ -56,33 +57,10 @@ def aws() -> Iterator[None]:
     _clear_process_caches()
     with mock_aws():
         boto3.client("s3").create_bucket(Bucket=BUCKET)
-        boto3.client("dynamodb").create_table(
-            TableName=TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": "image_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[
-                {"AttributeName": "image_id", "AttributeType": "S"},
-                {"AttributeName": "owner", "AttributeType": "S"},
-                {"AttributeName": "created_at", "AttributeType": "S"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": INDEX,
-                    "KeySchema": [
-                        {"AttributeName": "owner", "KeyType": "HASH"},
-                        {"AttributeName": "created_at", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
-        for expiring_table in (IDEMPOTENCY_TABLE, UPLOADS_TABLE):  # terraform/modules/expiring_table
-            boto3.client("dynamodb").create_table(
-                TableName=expiring_table,
-                BillingMode="PAY_PER_REQUEST",
-                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            )
+        dynamodb = boto3.client("dynamodb")
+        create_images_table(dynamodb, TABLE, INDEX)
+        for expiring_table in (IDEMPOTENCY_TABLE, UPLOADS_TABLE):
+            create_expiring_table(dynamodb, expiring_table)
         yield
     _clear_process_caches()
 
