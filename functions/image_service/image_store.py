@@ -113,10 +113,20 @@ class ImageStore:
         """Put verified bytes under their image key: the staged version copied as it is, or, when
         metadata is stripped and there was some, the stripped bytes. The record and new version."""
         stripped = None if verified.data is None else embedded_metadata.strip(verified.data)
-        if stripped is None or stripped == verified.data:
-            record = uploads.image_record(
-                pending, size=staged.size, sha256=verified.sha256, content_type=verified.content_type, now=now
+        if stripped == verified.data:
+            stripped = None  # nothing to remove: the staged version is the image
+        record = uploads.image_record(
+            pending,
+            size=staged.size if stripped is None else len(stripped),
+            sha256=verified.sha256 if stripped is None else hashlib.sha256(stripped).hexdigest(),
+            content_type=verified.content_type,
+            now=now,
+        )
+        if stripped is not None:
+            version = self.objects.put(
+                record.object_key, stripped, content_type=record.content_type, sha256=record.sha256
             )
+        else:
             version = self.objects.copy(
                 pending.staging_key,
                 record.object_key,
@@ -124,17 +134,7 @@ class ImageStore:
                 content_type=record.content_type,
                 sha256=record.sha256,
             )
-            return record, version
-        record = uploads.image_record(
-            pending,
-            size=len(stripped),
-            sha256=hashlib.sha256(stripped).hexdigest(),
-            content_type=verified.content_type,
-            now=now,
-        )
-        return record, self.objects.put(
-            record.object_key, stripped, content_type=record.content_type, sha256=record.sha256
-        )
+        return record, version
 
     def _publish(self, record: ImageRecord, version: str | None) -> None:
         """Write the metadata of bytes already stored; without it, the bytes are removed."""

@@ -58,25 +58,46 @@ def timestamp(now: datetime) -> str:
     return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def image_record(
+    description: ImageDescription,
+    *,
+    image_id: str,
+    tenant_id: str,
+    content_type: str,
+    size: int,
+    sha256: str,
+    now: datetime,
+) -> ImageRecord:
+    """The record of an image: what the client said of it, what its bytes are, whose it is and
+    since when."""
+    return ImageRecord(
+        image_id=image_id,
+        user_id=description.user_id,
+        image_name=description.image_name,
+        description=description.description,
+        tags=list(description.tags),
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        created_at=timestamp(now),
+        tenant_id=tenant_id,
+        owner=owner_key(tenant_id, description.user_id),
+        object_key=object_key_for(image_id),
+    )
+
+
 def new_image_record(
     request: ImageDescription, data: bytes, *, tenant_id: str, now: datetime, image_id: str | None = None
 ) -> ImageRecord:
     """The record of a new upload by one tenant; raises for empty or non-image bytes."""
-    content_type = detect_content_type(data)
-    new_id = image_id or str(uuid.uuid4())
-    return ImageRecord(
-        image_id=new_id,
-        user_id=request.user_id,
-        image_name=request.image_name,
-        description=request.description,
-        tags=list(request.tags),
-        content_type=content_type,
+    return image_record(
+        request,
+        image_id=image_id or str(uuid.uuid4()),
+        tenant_id=tenant_id,
+        content_type=detect_content_type(data),
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        created_at=timestamp(now),
-        tenant_id=tenant_id,
-        owner=owner_key(tenant_id, request.user_id),
-        object_key=object_key_for(new_id),
+        now=now,
     )
 
 

@@ -7,9 +7,9 @@ inline upload become an image. A pending upload that is never completed expires.
 import uuid
 from datetime import UTC, datetime
 
-from image_service import contract
+from image_service import contract, images
 from image_service.errors import PayloadTooLargeError, UnsupportedImageTypeError, UploadExpiredError
-from image_service.images import object_key_for, owner_key, timestamp
+from image_service.images import timestamp
 from image_service.models import ImageRecord, PendingUpload, UploadIntent
 
 
@@ -58,17 +58,12 @@ def image_record(
     pending: PendingUpload, *, size: int, sha256: str, content_type: str, now: datetime
 ) -> ImageRecord:
     """The image a verified upload becomes; stored (created) at its completion."""
-    return ImageRecord(
+    return images.image_record(
+        pending,
         image_id=pending.image_id,
-        user_id=pending.user_id,
-        image_name=pending.image_name,
-        description=pending.description,
-        tags=list(pending.tags),
+        tenant_id=pending.tenant_id,
         content_type=content_type,
         size=size,
         sha256=sha256,
-        created_at=timestamp(now),
-        tenant_id=pending.tenant_id,
-        owner=owner_key(pending.tenant_id, pending.user_id),
-        object_key=object_key_for(pending.image_id),
+        now=now,
     )
