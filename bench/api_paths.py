@@ -16,11 +16,12 @@ from typing import Any
 
 from bench.figures import Figure
 from bench.noop_gateway import NoopGateway
-from bench.payloads import noise_png, photo_jpeg
 from bench.plan import KB, MB, SIZES, Plan
 from bench.progress import Progress
 from bench.target import Target, upload_body
 from bench.timing import Load, Spread, run_load
+from devtools.function_profile import noise_png
+from tests.fixtures.images import photo
 
 UPLOAD_TARGET = 1.3  # warm upload and get: within 1.3x of the floor at p50
 LIST_TARGET = 1.2  # a page for the largest user within 1.2x of the smallest
@@ -432,7 +433,7 @@ def variant_path(target: Target, plan: Plan, progress: Progress) -> list[Figure]
     """A resized variant: made on the first request (read, resize, store), served from S3 after."""
     tick = progress.step("variants", plan.variant_requests * plan.runs * 2)
     first_runs, cached_runs = [], []
-    with uploaded(target, "bench-variant", [photo_jpeg()]) as [image]:
+    with uploaded(target, "bench-variant", [photo("JPEG", (1600, 1200))]) as [image]:
         url = f"{target.base_url}/v1/images/{image['image_id']}"
         for run in range(plan.runs):
             # Widths never asked for before (warm-up calls included), then one of them again and again.

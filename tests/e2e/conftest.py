@@ -3,7 +3,6 @@
 The stack comes from the environment the tests session sets from `terraform output`; direct
 S3/DynamoDB reads are used only to check what the API stored."""
 
-import io
 import json
 import os
 import uuid
@@ -14,7 +13,10 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from PIL import Image
+
+from tests.fixtures.images import photo
+
+__all__ = ["photo"]  # re-exported: the e2e tests import it from here
 
 
 def _required(name: str) -> str:
@@ -119,14 +121,3 @@ def user_id(api: Api) -> Iterator[str]:
     yield user
     for image in api.list_all(user):
         api.request("DELETE", f"/v1/images/{image['image_id']}")
-
-
-def photo(fmt: str, size: tuple[int, int] = (800, 600)) -> bytes:
-    """A photo-like picture (fractal detail, colour gradients) encoded by Pillow's real encoders."""
-    detail = Image.effect_mandelbrot(size, (-2.0, -1.25, 0.75, 1.25), 64)
-    gradient = Image.linear_gradient("L").resize(size)
-    noise = Image.effect_noise(size, 40)
-    picture = Image.merge("RGB", (detail, gradient, noise))
-    out = io.BytesIO()
-    picture.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
-    return out.getvalue()
