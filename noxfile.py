@@ -262,7 +262,11 @@ def bench(session: nox.Session) -> None:
         "-m",
         "bench",
         *session.posargs,
-        env={"PYTHONPATH": str(paths.ROOT), **emulator_process.aws_environment()},
+        # bench/ writes metadata items with the functions' own code, and imports test fixtures.
+        env={
+            "PYTHONPATH": os.pathsep.join([str(paths.ROOT), str(paths.FUNCTIONS)]),
+            **emulator_process.aws_environment(),
+        },
     )
 
 

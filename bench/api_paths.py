@@ -21,6 +21,9 @@ from bench.progress import Progress
 from bench.target import Target, upload_body
 from bench.timing import Load, Spread, run_load
 from devtools.function_profile import noise_png
+from image_service.images import image_record
+from image_service.models import ImageDescription
+from image_service.storage.dynamo_items import to_dynamo
 from tests.fixtures.images import photo
 
 UPLOAD_TARGET = 1.3  # warm upload and get: within 1.3x of the floor at p50
@@ -73,20 +76,19 @@ def load_figure(
     )
 
 
-def _record_item(image_id: str, size: int) -> dict[str, Any]:
-    """A metadata item of the service's shape (functions/image_service/models.py ImageRecord)."""
-    return {
-        "image_id": {"S": image_id},
-        "user_id": {"S": "bench-floor"},
-        "image_name": {"S": "bench.png"},
-        "tags": {"L": []},
-        "content_type": {"S": "image/png"},
-        "size": {"N": str(size)},
-        "sha256": {"S": "0" * 64},
-        "created_at": {"S": "2026-01-01T00:00:00.000000Z"},
-        "tenant_id": {"S": "bench-floor"},
-        "object_key": {"S": f"bench-floor/{image_id}"},
-    }
+def _record_item(image_id: str, *, size: int, tenant_id: str, user_id: str, now: datetime) -> dict[str, Any]:
+    """A metadata item exactly as the service writes one (images.image_record, then the same
+    DynamoDB serialization): the list handler validates what it reads."""
+    record = image_record(
+        ImageDescription(user_id=user_id, image_name="bench.png"),
+        image_id=image_id,
+        tenant_id=tenant_id,
+        content_type="image/png",
+        size=size,
+        sha256="0" * 64,
+        now=now,
+    )
+    return to_dynamo(record.to_item())
 
 
 class DirectStorage:
@@ -105,7 +107,10 @@ class DirectStorage:
         key = f"bench-floor/{image_id}"
         response = self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType="image/png")
         self._written.append((key, response.get("VersionId")))
-        self._dynamodb.put_item(TableName=self._table, Item=_record_item(image_id, len(data)))
+        item = _record_item(
+            image_id, size=len(data), tenant_id="bench-floor", user_id="bench-floor", now=datetime.now(UTC)
+        )
+        self._dynamodb.put_item(TableName=self._table, Item=item)
         self._items.append(image_id)
 
     def get(self, image_id: str) -> None:
@@ -311,19 +316,16 @@ def _seed_items(target: Target, owner: tuple[str, str], count: int, tick: Callab
     budget). Creation times are a second apart, as real uploads' would be."""
     tenant_id, user_id = owner
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    items = []
-    for index in range(count):
-        image_id = str(uuid.uuid4())
-        items.append(
-            {
-                **_record_item(image_id, 100),
-                "user_id": {"S": user_id},
-                "tenant_id": {"S": tenant_id},
-                "owner": {"S": f"{tenant_id}#{user_id}"},
-                "created_at": {"S": (start + timedelta(seconds=index)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
-                "object_key": {"S": f"images/{image_id}"},
-            }
+    items = [
+        _record_item(
+            str(uuid.uuid4()),
+            size=100,
+            tenant_id=tenant_id,
+            user_id=user_id,
+            now=start + timedelta(seconds=index),
         )
+        for index in range(count)
+    ]
     _batch_write(
         target.dynamodb(), str(target.table), [{"PutRequest": {"Item": item}} for item in items], tick
     )
