@@ -14,7 +14,7 @@ from image_service.storage.errors import dependency, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
+    from mypy_boto3_s3.type_defs import GetObjectOutputTypeDef, ObjectIdentifierTypeDef
 
 _STORE = "image store"
 # Chunks a staged upload is streamed in: hashing a 50 MB image never holds it all in memory.
@@ -53,24 +53,25 @@ class ImageObjects:
         return response.get("VersionId")
 
     def get(self, key: str) -> bytes:
+        """The object's bytes; a missing object is an image not found."""
+        data = self.find(key)
+        if data is None:
+            raise ImageNotFoundError("No image with this id.")
+        return data
+
+    def find(self, key: str) -> bytes | None:
+        """The object's bytes, or None when there is none (a cache lookup, not an error)."""
+        response = self._get_object(key)
+        if response is None:
+            return None
         with dependency(_STORE):
-            try:
-                response = self._client.get_object(Bucket=self._bucket, Key=key)
-            except ClientError as err:
-                if error_code(err) in ("NoSuchKey", "404", "NotFound"):
-                    raise ImageNotFoundError("No image with this id.") from err
-                raise
             return response["Body"].read()
 
     def open(self, key: str) -> StoredObject | None:
         """The current version of an object, to stream (None when there is none)."""
-        with dependency(_STORE):
-            try:
-                response = self._client.get_object(Bucket=self._bucket, Key=key)
-            except ClientError as err:
-                if error_code(err) in ("NoSuchKey", "404", "NotFound"):
-                    return None
-                raise
+        response = self._get_object(key)
+        if response is None:
+            return None
         body = response["Body"]
 
         def chunks() -> Iterator[bytes]:
@@ -127,12 +128,15 @@ class ImageObjects:
                 ExpiresIn=expires_in,
             )
 
-    def find(self, key: str) -> bytes | None:
-        """The object's bytes, or None when there is none (a cache lookup, not an error)."""
-        try:
-            return self.get(key)
-        except ImageNotFoundError:
-            return None
+    def _get_object(self, key: str) -> "GetObjectOutputTypeDef | None":
+        """GetObject of the current version, or None when there is none."""
+        with dependency(_STORE):
+            try:
+                return self._client.get_object(Bucket=self._bucket, Key=key)
+            except ClientError as err:
+                if error_code(err) in ("NoSuchKey", "404", "NotFound"):
+                    return None
+                raise
 
     def put_derived(self, key: str, data: bytes, *, content_type: str) -> None:
         """Store bytes made from an image (a variant), as immutable as the image."""
