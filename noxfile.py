@@ -1,5 +1,6 @@
 """Every workflow of the project: `nox -l` lists them. Deploy-like sessions run only when named."""
 
+import argparse
 import hashlib
 import json
 import os
@@ -13,7 +14,16 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from devtools import emulator_process, lambda_package, paths, stack, terraform
+from devtools import (
+    deploy_checks,
+    emulator_process,
+    find_python,
+    lambda_package,
+    paths,
+    runtime,
+    stack,
+    terraform,
+)
 from devtools.dependency_groups import requirements
 
 nox.needs_version = ">=2024.10"
@@ -22,7 +32,12 @@ nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "typecheck", "security", "tests"]
 
-PYTHON = "3.11"
+# Every session runs on the Lambda runtime's Python, wherever it is installed (PATH, PYTHON=, pyenv,
+# uv): the embedded emulator runs the functions with the interpreter of the session that starts it.
+_RUNTIME_PYTHON = find_python.find()
+if _RUNTIME_PYTHON is None:
+    print(f"nox: {find_python.NOT_FOUND}", file=sys.stderr)
+PYTHON = _RUNTIME_PYTHON or runtime.PYTHON_VERSION
 
 
 def install_groups(session: nox.Session, *groups: str) -> None:
@@ -57,10 +72,20 @@ def start_emulator(session: nox.Session) -> None:
     session.log(f"emulator logs: {paths.EMULATOR_LOG}")
 
 
-def build_package(session: nox.Session, *, force: bool = False) -> Path:
-    zip_path, rebuilt = lambda_package.build(session_python(session), force=force)
+def build_package(
+    session: nox.Session, architecture: str = runtime.DEFAULT_ARCHITECTURE, *, force: bool = False
+) -> Path:
+    try:
+        zip_path, rebuilt = lambda_package.build(
+            session_python(session), architecture=architecture, force=force
+        )
+    except lambda_package.PackageError as err:
+        session.error(str(err))
     size = zip_path.stat().st_size / 1e6
-    session.log(f"{'built' if rebuilt else 'up to date'}: {zip_path} ({size:.2f} MB)")
+    session.log(
+        f"{'built' if rebuilt else 'up to date'}: {zip_path}"
+        f" ({runtime.LAMBDA_RUNTIME} {architecture}, {size:.2f} MB)"
+    )
     return zip_path
 
 
@@ -104,14 +129,34 @@ def apply_stack(session: nox.Session, *terraform_args: str) -> None:
     """`up` + `build` + tflocal init/apply: the one code path that deploys to the emulator.
 
     `terraform_args` go to the command that plans (`apply` on an empty state, `plan` otherwise)."""
+    variables = terraform.emulator_variables()
+    architecture = deploy_checks.requested_architecture(
+        terraform.var_files([*variables, *terraform_args]), terraform_args
+    )
+    try:
+        terraform.require_terraform()
+        if emulator_process.health() is None:
+            # The embedded emulator runs functions on this machine's CPU: refuse before starting it.
+            deploy_checks.check_architecture(architecture, runtime.host_architecture(), "this machine")
+    except (RuntimeError, deploy_checks.DeployCheckError) as err:
+        session.error(str(err))
     install_groups(session, "deploy")
     start_emulator(session)
-    zip_path = build_package(session)
+    build_package(session, architecture)
+    try:
+        session.log(
+            deploy_checks.check_emulator(
+                emulator_process.health() or {},
+                lambda_package.read_manifest(architecture),
+                emulator_process.endpoint(),
+            )
+        )
+    except deploy_checks.DeployCheckError as err:
+        session.error(str(err))
     paths.TERRAFORM_BUILD.mkdir(parents=True, exist_ok=True)
     if terraform.provider_mirror() is not None:
         session.log(f"terraform providers from the mirror {terraform.provider_mirror()}")
     init_emulator_backend(session)
-    variables = terraform.emulator_variables(zip_path)
     if terraform.state_is_empty():
         # Nothing to compare against: apply at once (a saved plan would cost one more provider start).
         tflocal(session, "apply", "-input=false", "-auto-approve", *variables, *terraform_args)
@@ -135,8 +180,14 @@ def deployed_stack(session: nox.Session) -> stack.Stack:
 
 @nox.session(python=PYTHON)
 def build(session: nox.Session) -> None:
-    """Zip functions + dependencies for Lambda python3.11 x86_64 when sources change (`-- --force`)."""
-    build_package(session, force="--force" in session.posargs)
+    """Zip functions + dependencies for Lambda python3.13 on change (`-- --architecture arm64`, `--force`)."""
+    parser = argparse.ArgumentParser(prog="nox -s build --")
+    parser.add_argument(
+        "--architecture", choices=sorted(runtime.ARCHITECTURES), default=runtime.DEFAULT_ARCHITECTURE
+    )
+    parser.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    options = parser.parse_args(session.posargs)
+    build_package(session, options.architecture, force=options.force)
 
 
 @nox.session(python=PYTHON, default=False)
@@ -177,7 +228,7 @@ def destroy(session: nox.Session) -> None:
         "destroy",
         "-input=false",
         "-auto-approve",
-        *terraform.emulator_variables(paths.LAMBDA_ZIP),
+        *terraform.emulator_variables(),
         *session.posargs,
     )
 
@@ -374,23 +425,49 @@ def security(session: nox.Session) -> None:
     )
 
 
+def run_e2e(session: nox.Session, deployed: stack.Stack, *pytest_args: str) -> None:
+    """The end-to-end suite against a deployed stack: its outputs, as environment, to pytest.
+
+    The one code path for the emulator and for AWS; only the stack's outputs differ."""
+    marker = "e2e" if deployed.emulator_endpoint is not None else "e2e and not emulator_only"
+    session.log(f"end-to-end tests against {deployed.base_url}")
+    session.run("pytest", "-m", marker, *pytest_args, env=deployed.test_environment())
+
+
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Unit tests, emulator compat tests, then end-to-end tests against a fresh deploy on the emulator."""
+    """Unit, contract, tooling and emulator tests, then end-to-end tests against a deploy on the emulator."""
     install_groups(session, "test", "deploy")
-    session.run("pytest", "tests/unit", "tests/emulator", "-m", "not e2e", *session.posargs)
+    # Both architectures' zips: tests/tooling checks each holds only its own machine code, and the
+    # AWS plan test plans the arm64 one.
+    for architecture in runtime.ARCHITECTURES:
+        build_package(session, architecture)
+    session.run(
+        "pytest",
+        "tests/unit",
+        "tests/contract",
+        "tests/tooling",
+        "tests/emulator",
+        "-m",
+        "not e2e",
+        *session.posargs,
+    )
     apply_stack(session)
-    deployed = deployed_stack(session)
-    env = {
-        "IMAGE_SERVICE_BASE_URL": deployed.base_url,
-        "IMAGE_SERVICE_API_KEY": deployed.api_key,
-        "IMAGE_SERVICE_SECOND_API_KEY": deployed.api_keys.get("second", ""),
-        "IMAGE_SERVICE_BUCKET": deployed.bucket_name,
-        "IMAGE_SERVICE_TABLE": deployed.table_name,
-        "IMAGE_SERVICE_UPLOADS_TABLE": deployed.uploads_table_name,
-        "IMAGE_SERVICE_FUNCTION_NAMES": json.dumps(deployed.function_names),
-        "IMAGE_SERVICE_API_ID": deployed.api_id,
-        "IMAGE_SERVICE_CORS_ORIGIN": deployed.cors_allow_origin,
-        **emulator_process.aws_environment(),
-    }
-    session.run("pytest", "-m", "e2e", *session.posargs, env=env)
+    run_e2e(session, deployed_stack(session), *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def e2e(session: nox.Session) -> None:
+    """End-to-end tests against the deployed stack (`-- --outputs FILE` for one on AWS; posargs to pytest)."""
+    install_groups(session, "test")
+    parser = argparse.ArgumentParser(prog="nox -s e2e --", add_help=False)
+    parser.add_argument("--outputs", type=Path, help="`terraform output -json` of a stack on AWS")
+    options, pytest_args = parser.parse_known_args(session.posargs)
+    if options.outputs is None:
+        deployed = deployed_stack(session)
+    else:
+        try:
+            deployed = stack.from_outputs_file(options.outputs)
+        except ValueError as err:
+            session.error(str(err))
+    run_e2e(session, deployed, *pytest_args)

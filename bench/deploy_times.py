@@ -45,7 +45,7 @@ def cold_deploy() -> tuple[float, float]:
     COLD_DIR.mkdir(parents=True)
     env = _cold_environment()
     chdir = f"-chdir={paths.TERRAFORM}"
-    variables = [*terraform.emulator_variables(paths.LAMBDA_ZIP), f"-var=name_prefix={COLD_PREFIX}"]
+    variables = [*terraform.emulator_variables(), f"-var=name_prefix={COLD_PREFIX}"]
     init = _run(
         [TFLOCAL, chdir, "init", "-input=false", f"-backend-config=path={COLD_DIR / 'terraform.tfstate'}"],
         env,

@@ -1,6 +1,6 @@
 """The floor of every API request: a function that does nothing, behind the same gateway.
 
-A REST API of its own on the same emulator, with one proxy route to a Python 3.11 function that
+A REST API of its own on the same emulator, with one proxy route to a Python function that
 does no AWS call: it answers 201 to any body, or 200 with `bytes` bytes (an image-sized response
 through the same base64 path as get_image). Its key requirement, usage plan and binary media types
 mirror the service's, so a request pays what every request pays and nothing more. It prints one
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+
+from devtools import runtime
 
 NAME = "image-service-bench-noop"
 STAGE = "bench"
@@ -72,7 +74,7 @@ def noop_gateway(endpoint: str, api_key: str, region: str = "us-east-1") -> Iter
     _remove(apigateway, lambda_client)
     function = lambda_client.create_function(
         FunctionName=NAME,
-        Runtime="python3.11",
+        Runtime=runtime.LAMBDA_RUNTIME,
         Role="arn:aws:iam::000000000000:role/image-service-bench-noop",
         Handler="noop.handler",
         Code={"ZipFile": _package()},

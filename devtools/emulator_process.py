@@ -60,11 +60,15 @@ def ensure_venv(base_python: str) -> str:
     """The emulator's own virtualenv (the `emulator` group only), created or updated as needed.
 
     Lambda functions run as subprocesses of this interpreter, so it deliberately lacks the
-    function dependencies: a zip missing one fails here as it would on AWS."""
+    function dependencies (a zip missing one fails here as it would on AWS), and it is rebuilt
+    whenever the base interpreter's version changes: it must be the runtime's."""
     venv = paths.EMULATOR_DIR / "venv"
     python = venv / "bin" / "python"
     wanted = requirements("emulator")
-    digest = hashlib.sha256(json.dumps(wanted).encode()).hexdigest()
+    base_version = subprocess.run(
+        [base_python, "-c", "import sys; print(sys.version)"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    digest = hashlib.sha256(json.dumps([wanted, base_version]).encode()).hexdigest()
     stamp = venv / "requirements.sha256"
     if python.exists() and stamp.exists() and stamp.read_text() == digest:
         return str(python)

@@ -1,7 +1,9 @@
-"""The Lambda artifact: the image_service package plus its dependencies, for python3.11 x86_64.
+"""The Lambda artifact: the image_service package plus its dependencies, for the runtime and one
+architecture (devtools/runtime.py).
 
 The zip is deterministic (sorted entries, fixed timestamps), so Terraform's source hash changes
-only when the contents do, and it is rebuilt only when its inputs change."""
+only when the contents do, and it is rebuilt only when its inputs change. Beside it, a manifest
+says what it was built for; the deploy compares that with the emulator before Terraform runs."""
 
 import hashlib
 import json
@@ -10,18 +12,52 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TypedDict
 
-from devtools import paths
+from devtools import paths, runtime
 from devtools.dependency_groups import requirements
 
-# What the python3.11 Lambda runtime already provides; never shipped.
+# What the python3.13 Lambda runtime already provides; never shipped.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class Manifest(TypedDict):
+    runtime: str
+    python_version: str
+    abi: str
+    architecture: str
+
+
+class PackageError(RuntimeError):
+    """The zip cannot be built as asked (unknown architecture, wrong build interpreter)."""
 
 
 def lambda_requirements() -> list[str]:
     """The `lambda` dependency group of pyproject.toml."""
     return requirements("lambda")
+
+
+def manifest_for(architecture: str) -> Manifest:
+    return Manifest(
+        runtime=runtime.LAMBDA_RUNTIME,
+        python_version=runtime.PYTHON_VERSION,
+        abi=runtime.ABI,
+        architecture=architecture,
+    )
+
+
+def read_manifest(architecture: str) -> Manifest | None:
+    try:
+        document = json.loads(paths.lambda_manifest(architecture).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return Manifest(
+        runtime=str(document.get("runtime", "")),
+        python_version=str(document.get("python_version", "")),
+        abi=str(document.get("abi", "")),
+        architecture=str(document.get("architecture", "")),
+    )
 
 
 def _sources() -> list[Path]:
@@ -32,20 +68,34 @@ def _sources() -> list[Path]:
     )
 
 
-def inputs_digest() -> str:
+def inputs_digest(architecture: str) -> str:
     digest = hashlib.sha256()
-    digest.update(json.dumps(lambda_requirements()).encode())
+    digest.update(json.dumps([lambda_requirements(), manifest_for(architecture)]).encode())
     digest.update(Path(__file__).read_bytes())
+    digest.update(Path(runtime.__file__).read_bytes())
     for source in _sources():
         digest.update(str(source.relative_to(paths.FUNCTIONS)).encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
 
 
-def install_dependencies(python: str, target: Path) -> None:
-    """pip-install the lambda group as cp311 manylinux x86_64 wheels, whatever this machine is."""
+def _architecture(name: str) -> runtime.Architecture:
+    try:
+        return runtime.ARCHITECTURES[name]
+    except KeyError:
+        raise PackageError(
+            f"unknown Lambda architecture {name!r}: choose one of {', '.join(runtime.ARCHITECTURES)}"
+        ) from None
+
+
+def install_dependencies(python: str, target: Path, architecture: str) -> None:
+    """pip-install the lambda group as the runtime's wheels for `architecture`, whatever this machine is."""
+    platform_args = [
+        argument for tag in _architecture(architecture).wheel_platforms for argument in ("--platform", tag)
+    ]
     if target.exists():
         shutil.rmtree(target)
+    print(f"installing the lambda group for {runtime.ABI} {architecture}: {' '.join(lambda_requirements())}")
     subprocess.run(
         [
             python,
@@ -57,14 +107,13 @@ def install_dependencies(python: str, target: Path) -> None:
             "--target",
             str(target),
             "--no-compile",
-            "--platform",
-            "manylinux2014_x86_64",
+            *platform_args,
             "--implementation",
             "cp",
             "--python-version",
-            "3.11",
+            runtime.PYTHON_VERSION,
             "--abi",
-            "cp311",
+            runtime.ABI,
             "--only-binary=:all:",
             *lambda_requirements(),
         ],
@@ -88,22 +137,45 @@ def _write_zip(staging: Path, zip_path: Path) -> None:
     tmp.replace(zip_path)
 
 
-def build(python: str = sys.executable, *, force: bool = False) -> tuple[Path, bool]:
-    """Build the zip if its inputs changed; returns (path, rebuilt)."""
-    digest = inputs_digest()
-    stamp = paths.LAMBDA_BUILD / "inputs.sha256"
-    if not force and paths.LAMBDA_ZIP.exists() and stamp.exists() and stamp.read_text() == digest:
-        return paths.LAMBDA_ZIP, False
+def _python_version(python: str) -> str:
+    result = subprocess.run(
+        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
 
-    paths.LAMBDA_BUILD.mkdir(parents=True, exist_ok=True)
-    deps = paths.LAMBDA_BUILD / "deps"
-    deps_stamp = paths.LAMBDA_BUILD / "deps.sha256"
-    deps_digest = hashlib.sha256(json.dumps(lambda_requirements()).encode()).hexdigest()
+
+def build(
+    python: str = sys.executable, *, architecture: str = runtime.DEFAULT_ARCHITECTURE, force: bool = False
+) -> tuple[Path, bool]:
+    """Build the zip for `architecture` if its inputs changed; returns (path, rebuilt)."""
+    _architecture(architecture)
+    zip_path = paths.lambda_zip(architecture)
+    digest = inputs_digest(architecture)
+    work = paths.LAMBDA_BUILD / architecture
+    stamp = work / "inputs.sha256"
+    if not force and zip_path.exists() and stamp.exists() and stamp.read_text() == digest:
+        return zip_path, False
+    # The bytecode shipped is compiled by this interpreter: it must be the runtime's version.
+    if (version := _python_version(python)) != runtime.PYTHON_VERSION:
+        raise PackageError(
+            f"the zip is for {runtime.LAMBDA_RUNTIME} but would be built with Python {version} ({python}):"
+            f" run the build with Python {runtime.PYTHON_VERSION} (./noxw finds it)"
+        )
+
+    work.mkdir(parents=True, exist_ok=True)
+    deps = work / "deps"
+    deps_stamp = work / "deps.sha256"
+    deps_digest = hashlib.sha256(
+        json.dumps([lambda_requirements(), manifest_for(architecture)]).encode()
+    ).hexdigest()
     if force or not deps_stamp.exists() or deps_stamp.read_text() != deps_digest:
-        install_dependencies(python, deps)
+        install_dependencies(python, deps, architecture)
         deps_stamp.write_text(deps_digest)
 
-    staging = paths.LAMBDA_BUILD / "staging"
+    staging = work / "staging"
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(deps, staging)
@@ -112,8 +184,8 @@ def build(python: str = sys.executable, *, force: bool = False) -> tuple[Path, b
         staging / "image_service",
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
-    # The code directory is read-only on Lambda: ship 3.11 bytecode so cold starts skip compiling.
-    # unchecked-hash pycs stay valid whatever the file timestamps after unzipping.
+    # The code directory is read-only on Lambda: ship the runtime's bytecode so cold starts skip
+    # compiling. unchecked-hash pycs stay valid whatever the file timestamps after unzipping.
     subprocess.run(
         [
             python,
@@ -129,6 +201,7 @@ def build(python: str = sys.executable, *, force: bool = False) -> tuple[Path, b
         ],
         check=True,
     )
-    _write_zip(staging, paths.LAMBDA_ZIP)
+    _write_zip(staging, zip_path)
+    paths.lambda_manifest(architecture).write_text(json.dumps(manifest_for(architecture), indent=2) + "\n")
     stamp.write_text(digest)
-    return paths.LAMBDA_ZIP, True
+    return zip_path, True

@@ -10,7 +10,17 @@ TERRAFORM = ROOT / "terraform"
 PYPROJECT = ROOT / "pyproject.toml"
 
 LAMBDA_BUILD = BUILD / "lambda"
-LAMBDA_ZIP = LAMBDA_BUILD / "image-service.zip"
+
+
+def lambda_zip(architecture: str) -> Path:
+    """The zip `nox -s build` writes for one architecture; terraform/main.tf names the same file."""
+    return LAMBDA_BUILD / f"image-service-{architecture}.zip"
+
+
+def lambda_manifest(architecture: str) -> Path:
+    """What that zip was built for (runtime, ABI, architecture): the deploy checks it."""
+    return lambda_zip(architecture).with_suffix(".json")
+
 
 EMULATOR_DIR = BUILD / "emulator"
 EMULATOR_LOG = EMULATOR_DIR / "emulator.log"

@@ -1,9 +1,17 @@
-"""What `nox -s deploy` deployed on the emulator: ids, URLs, key, resource names."""
+"""A deployed stack, read from its Terraform outputs: ids, URLs, keys, resource names.
 
+One path for every stack: `terraform output -json` → `Stack` → the environment the end-to-end
+tests read (`test_environment`). The emulator's stack (`load`) takes its outputs from the state
+`nox -s deploy` keeps; an AWS stack (`from_outputs_file`) from a file you write with
+`terraform output -json > outputs.json`."""
+
+import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from devtools import terraform
-from devtools.emulator_process import endpoint
+from devtools.emulator_process import aws_environment, endpoint
 
 
 @dataclass(frozen=True)
@@ -18,27 +26,56 @@ class Stack:
     function_names: dict[str, str]
     cors_allow_origin: str
     api_keys: dict[str, str]
+    region: str
+    # The emulator's endpoint; None for a stack on AWS (the SDK then uses its own endpoints).
+    emulator_endpoint: str | None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
+    def test_environment(self) -> dict[str, str]:
+        """What tests/e2e/conftest.py reads: the same variables whichever platform runs the stack.
 
-def emulator_base_url(api_id: str, stage_name: str) -> str:
+        On the emulator they include its endpoint and fake credentials; on AWS the SDK's own
+        credential chain (your profile or environment) is left alone."""
+        env = {
+            "IMAGE_SERVICE_BASE_URL": self.base_url,
+            "IMAGE_SERVICE_API_KEY": self.api_key,
+            "IMAGE_SERVICE_SECOND_API_KEY": self.api_keys.get("second", ""),
+            "IMAGE_SERVICE_BUCKET": self.bucket_name,
+            "IMAGE_SERVICE_TABLE": self.table_name,
+            "IMAGE_SERVICE_UPLOADS_TABLE": self.uploads_table_name,
+            "IMAGE_SERVICE_FUNCTION_NAMES": json.dumps(self.function_names),
+            "IMAGE_SERVICE_API_ID": self.api_id,
+            "IMAGE_SERVICE_CORS_ORIGIN": self.cors_allow_origin,
+            "IMAGE_SERVICE_PLATFORM": "emulator" if self.emulator_endpoint else "aws",
+            "AWS_DEFAULT_REGION": self.region,
+        }
+        if self.emulator_endpoint is not None:
+            env |= aws_environment() | {"AWS_ENDPOINT_URL": self.emulator_endpoint}
+        return env
+
+
+def emulator_base_url(emulator: str, api_id: str, stage_name: str) -> str:
     # LocalStack's path-style execute-api URL, served by MiniStack and LocalStack alike;
     # the host-style one needs *.localhost.localstack.cloud DNS.
-    return f"{endpoint()}/restapis/{api_id}/{stage_name}/_user_request_"
+    return f"{emulator}/restapis/{api_id}/{stage_name}/_user_request_"
 
 
-def load() -> Stack | None:
-    outputs = terraform.outputs()
+def from_outputs(outputs: Mapping[str, object], *, emulator: str | None) -> Stack | None:
+    """The stack `terraform output` describes; on an emulator, reached through `emulator`."""
     if "api_id" not in outputs:
         return None
     api_id, stage_name = str(outputs["api_id"]), str(outputs["stage_name"])
-    function_names = outputs["function_names"]
+    function_names = outputs.get("function_names")
     keys = outputs.get("api_keys")
     return Stack(
         api_id=api_id,
-        base_url=emulator_base_url(api_id, stage_name),
+        base_url=(
+            emulator_base_url(emulator, api_id, stage_name)
+            if emulator is not None
+            else str(outputs["invoke_url"]).rstrip("/")
+        ),
         api_key=str(outputs["api_key"]),
         stage_name=stage_name,
         bucket_name=str(outputs["bucket_name"]),
@@ -47,4 +84,27 @@ def load() -> Stack | None:
         function_names=dict(function_names) if isinstance(function_names, dict) else {},
         cors_allow_origin=str(outputs.get("cors_allow_origin", "")),
         api_keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
+        region=str(outputs.get("region", "us-east-1")),
+        emulator_endpoint=emulator,
     )
+
+
+def from_outputs_file(path: Path) -> Stack:
+    """A stack on AWS from `terraform output -json > FILE` (sensitive values included there)."""
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: not the JSON of `terraform output -json` ({err})") from err
+    outputs = {
+        name: value["value"] if isinstance(value, dict) and "value" in value else value
+        for name, value in document.items()
+    }
+    stack = from_outputs(outputs, emulator=None)
+    if stack is None:
+        raise ValueError(f"{path} has no api_id output: is it `terraform output -json` of this stack?")
+    return stack
+
+
+def load() -> Stack | None:
+    """What `nox -s deploy` deployed on the emulator, or None."""
+    return from_outputs(terraform.outputs(), emulator=endpoint())

@@ -140,11 +140,16 @@ def outputs() -> dict[str, object]:
 EMULATOR_VARS = "emulator.tfvars"
 
 
-def emulator_variables(package: Path) -> list[str]:
-    """The variables of every emulator apply: its tfvars, the zip, and a bucket that a destroy
-    may empty (throwaway stacks only)."""
-    return [
-        f"-var-file={EMULATOR_VARS}",
-        f"-var=function_package={package}",
-        "-var=force_destroy_bucket=true",
-    ]
+def emulator_variables() -> list[str]:
+    """The variables of every emulator apply: its tfvars and a bucket that a destroy may empty
+    (throwaway stacks only). The zip is the one Terraform names for lambda_architecture."""
+    return [f"-var-file={EMULATOR_VARS}", "-var=force_destroy_bucket=true"]
+
+
+def var_files(terraform_args: Sequence[str]) -> list[Path]:
+    """The -var-file arguments of a command line, as paths (relative ones are under terraform/)."""
+    files = []
+    for argument in terraform_args:
+        if argument.startswith("-var-file="):
+            files.append(paths.TERRAFORM / argument.removeprefix("-var-file="))
+    return files

@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
 
     base_url, api_key = args.base_url, args.api_key
     if base_url is None and args.api_id:
-        base_url = _devtools_stack().emulator_base_url(args.api_id, args.stage)
+        devtools_stack = _devtools_stack()
+        base_url = devtools_stack.emulator_base_url(devtools_stack.endpoint(), args.api_id, args.stage)
     if base_url is None or api_key is None:
         stack_url, stack_key = _stack_defaults()
         base_url, api_key = base_url or stack_url, api_key or stack_key

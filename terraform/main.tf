@@ -1,7 +1,8 @@
 data "aws_caller_identity" "current" {}
 
 locals {
-  package_path = coalesce(var.function_package, "${path.root}/../.build/lambda/image-service.zip")
+  # The zip `nox -s build` writes for the chosen architecture (devtools/paths.py names the same file).
+  package_path = coalesce(var.function_package, "${path.root}/../.build/lambda/image-service-${var.lambda_architecture}.zip")
   # Bucket names are global: account and region make ours unique.
   bucket_name = "${var.name_prefix}-images-${data.aws_caller_identity.current.account_id}-${var.region}"
 
@@ -137,6 +138,7 @@ module "function" {
   function_name        = "${var.name_prefix}-${replace(each.key, "_", "-")}"
   description          = each.value.description
   package_path         = local.package_path
+  architecture         = var.lambda_architecture
   handler              = each.value.handler
   environment          = local.environment
   memory_size          = var.lambda_memory_size

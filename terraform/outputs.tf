@@ -49,3 +49,8 @@ output "cors_allow_origin" {
   description = "The browser origin the API answers CORS requests for."
   value       = var.cors_allow_origin
 }
+
+output "region" {
+  description = "Region of the stack (the end-to-end tests' SDK clients use it)."
+  value       = var.region
+}

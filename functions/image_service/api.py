@@ -3,7 +3,7 @@ and the one place where domain errors become HTTP responses."""
 
 import gc
 import os
-from typing import Any, TypeVar
+from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
@@ -23,7 +23,6 @@ from image_service.models import ErrorDetail, ErrorResponse
 
 logger = Logger(service="image-service")
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # Sent with every response: no MIME sniffing, and JSON answers are never cached.
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
@@ -65,12 +64,12 @@ def raw_body(event: APIGatewayProxyEvent) -> bytes:
         raise MalformedJsonError("The request body is not valid JSON.") from err
 
 
-def parse_body(event: APIGatewayProxyEvent, model: type[ModelT]) -> ModelT:
+def parse_body[ModelT: BaseModel](event: APIGatewayProxyEvent, model: type[ModelT]) -> ModelT:
     """The request body validated against a model (see parse_json)."""
     return parse_json(raw_body(event), model)
 
 
-def parse_json(raw: bytes, model: type[ModelT]) -> ModelT:
+def parse_json[ModelT: BaseModel](raw: bytes, model: type[ModelT]) -> ModelT:
     """Body bytes validated against a model: 400 for bytes that are not JSON, 422 for JSON that
     does not fit the model."""
     if not raw:

@@ -5,7 +5,11 @@ fake credentials), exactly as it would reach AWS through a user's; nothing else 
 plan runs on a copy of terraform/ and openapi/ as a clone has them (no tflocal override file,
 which a concurrent emulator deploy writes into terraform/, no lock file, no .terraform/), with
 its own TF_DATA_DIR and state under tmp, so the emulator deployment's .build/terraform/ is never
-touched. The Lambda zip is the default path the Terraform expects (`nox -s build` writes it)."""
+touched. The Lambda zip is the default path the Terraform expects (`nox -s build` writes it); the
+plan is for arm64 (`-var lambda_architecture=arm64`), the architecture an AWS user is most likely
+to choose and the one the emulator deploy does not exercise.
+
+It drives the emulator as if it were AWS, so it is not run against a stack on AWS (emulator_only)."""
 
 import json
 import os
@@ -20,10 +24,14 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 
-from devtools import paths, terraform
+from devtools import paths, runtime, terraform
 from devtools.emulator_process import endpoint, health
 
+pytestmark = pytest.mark.emulator_only
+
 REGION = "us-east-1"  # the root module's default `region`
+ARCHITECTURE = "arm64"
+ZIP = paths.lambda_zip(ARCHITECTURE)
 # One function per handler module (tests/unit/test_contract.py ties them to the spec).
 FUNCTIONS = tuple(
     sorted(
@@ -141,8 +149,10 @@ def aws_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
     emulator = endpoint()
     if health(emulator) is None:
         pytest.fail(f"no emulator answers on {emulator}: run the end-to-end tests with `nox -s tests`")
-    if not paths.LAMBDA_ZIP.is_file():
-        pytest.fail(f"{paths.LAMBDA_ZIP} is missing: `nox -s build` writes it (`nox -s tests` does too)")
+    if not ZIP.is_file():
+        pytest.fail(
+            f"{ZIP} is missing: `nox -s build -- --architecture {ARCHITECTURE}` writes it (`nox -s tests` does too)"
+        )
     binary = terraform.require_terraform()
 
     # Given a clone's terraform/ and openapi/, and the zip where `nox -s build` puts it
@@ -150,9 +160,9 @@ def aws_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
     clone = work / "clone"
     shutil.copytree(paths.TERRAFORM, clone / "terraform", ignore=NOT_IN_A_CLONE)
     shutil.copytree(paths.OPENAPI.parent, clone / paths.OPENAPI.parent.name)
-    zip_path = clone / paths.LAMBDA_ZIP.relative_to(paths.ROOT)
+    zip_path = clone / ZIP.relative_to(paths.ROOT)
     zip_path.parent.mkdir(parents=True)
-    zip_path.symlink_to(paths.LAMBDA_ZIP)
+    zip_path.symlink_to(ZIP)
     env = user_environment(work, emulator)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -169,7 +179,13 @@ def aws_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
     init = run("init", "-input=false", f"-backend-config=path={work / 'aws.tfstate'}")
     assert init.returncode == 0, init.stdout + init.stderr
     plan_file = work / "aws.tfplan"
-    plan = run("plan", "-input=false", "-detailed-exitcode", f"-out={plan_file}")
+    plan = run(
+        "plan",
+        "-input=false",
+        "-detailed-exitcode",
+        f"-out={plan_file}",
+        f"-var=lambda_architecture={ARCHITECTURE}",
+    )
     if plan.returncode == 1:
         pytest.fail(f"terraform plan failed:\n{plan.stdout}\n{plan.stderr}")
     show = run("show", "-json", str(plan_file))
@@ -227,3 +243,15 @@ def test_nothing_in_the_plan_is_emulator_specific(aws_plan: Plan) -> None:
     assert found == []
     # The bucket keeps its images on destroy (the emulator deploy passes force_destroy_bucket=true)
     assert aws_plan.planned("module.bucket.aws_s3_bucket.this")["force_destroy"] is False
+
+
+def test_every_function_is_planned_on_the_runtime_and_architecture_chosen(aws_plan: Plan) -> None:
+    functions = [
+        change["change"]["after"]
+        for change in aws_plan.document["resource_changes"]
+        if change["type"] == "aws_lambda_function"
+    ]
+    assert len(functions) == len(FUNCTIONS)
+    for function in functions:
+        assert function["runtime"] == runtime.LAMBDA_RUNTIME == "python3.13", function["function_name"]
+        assert function["architectures"] == [ARCHITECTURE], function["function_name"]

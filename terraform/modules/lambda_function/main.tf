@@ -83,8 +83,8 @@ resource "aws_lambda_function" "this" {
   filename         = var.package_path
   source_code_hash = filebase64sha256(var.package_path)
   handler          = var.handler
-  runtime          = "python3.11"
-  architectures    = ["x86_64"]
+  runtime          = "python3.13"
+  architectures    = [var.architecture]
   memory_size      = var.memory_size
   timeout          = var.timeout
 

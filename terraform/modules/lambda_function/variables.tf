@@ -19,6 +19,11 @@ variable "package_path" {
   description = "Path of the deployment zip built by `nox -s build`."
 }
 
+variable "architecture" {
+  type        = string
+  description = "x86_64 or arm64: the architecture the zip's compiled wheels were built for."
+}
+
 variable "handler" {
   type        = string
   description = "Entry point, as module.function inside the zip."
