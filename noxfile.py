@@ -141,8 +141,9 @@ def apply_stack(session: nox.Session, *terraform_args: str) -> None:
     except (RuntimeError, deploy_checks.DeployCheckError) as err:
         session.error(str(err))
     install_groups(session, "deploy")
-    start_emulator(session)
+    # The zip first: a build that cannot be made (wrong interpreter) fails before anything starts.
     build_package(session, architecture)
+    start_emulator(session)
     try:
         session.log(
             deploy_checks.check_emulator(
