@@ -15,7 +15,7 @@ from bench.figures import Figure, machine, write
 from bench.plan import DEFAULT, QUICK
 from bench.progress import Progress
 from bench.target import Target
-from devtools import paths, stack
+from devtools import paths, runtime, stack
 
 RESULTS = paths.ROOT / "bench" / "results"
 
@@ -67,8 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         figures += api_paths.variant_path(target, plan, progress)
         figures += function_figures.cold_start_figures(plan.cold_start_runs, progress)
         figures += function_figures.memory_figures(progress)
-        if paths.LAMBDA_ZIP.exists():
-            figures += artifact.artifact_figures(paths.LAMBDA_ZIP)
+        zip_path = paths.lambda_zip(runtime.DEFAULT_ARCHITECTURE)
+        if zip_path.exists():
+            figures += artifact.artifact_figures(zip_path)
         if plan.deploy and target.endpoint is not None and not args.no_deploy:
             figures += deploy_times.deploy_figures(plan.runs, progress)
 

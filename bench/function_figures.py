@@ -1,6 +1,6 @@
 """The functions' own start-up and memory (devtools/function_profile.py measures; this reports):
 
-- cold start: a fresh python3.11 with only the unpacked zip and what the runtime provides on its
+- cold start: a fresh python3.13 with only the unpacked zip and what the runtime provides on its
   path, until a handler is imported, beside the same for a bare `import boto3`, the floor every
   function pays; the top import-time contributors of one handler.
 - memory: one 4 MiB upload handled in-process, peak RSS above the warmed process's baseline, as a
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from bench.figures import Figure
 from bench.progress import Progress
 from bench.timing import Spread
-from devtools import function_profile, paths
+from devtools import function_profile, paths, runtime
 
 COLD_START_TARGET = 1.5
 MEMORY_TARGET = 3.0
@@ -74,7 +74,7 @@ def cold_start_figures(runs: int, progress: Progress) -> list[Figure]:
     (libraries / "bench_libraries_alone.py").write_text(_LIBRARIES_ALONE)
     tick = progress.step("cold starts", len(modules) + 2)
     floor = timed(function_profile.BASELINE_MODULE, sys_path, runs, tick)
-    section = "Cold start (fresh python3.11 to handler imported)"
+    section = f"Cold start (fresh {runtime.LAMBDA_RUNTIME} to handler imported)"
     figures = [
         Figure(
             section,

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from devtools import lambda_package, paths
+from devtools import runtime as runtime_info
 
 HANDLERS = (
     "upload_image",
@@ -64,13 +65,13 @@ print(*deeper(int(sys.argv[3])))
 
 
 def lambda_sys_path() -> list[str]:
-    """What the python3.11 runtime puts on sys.path, from this checkout: the unpacked zip
-    (.build/lambda/staging, written by `nox -s build`; functions/ when there is none), then the
+    """What the python3.13 runtime puts on sys.path, from this checkout: the unpacked zip
+    (.build/lambda/<architecture>/staging, written by `nox -s build`; functions/ when there is none), then the
     packages the runtime provides (boto3 and its dependencies: lambda_package.RUNTIME_PROVIDED),
     linked from where this interpreter finds boto3 into .build/profile/runtime, so that no other
     package of this environment is importable or scanned (pydantic looks for plugins in every
     distribution on sys.path)."""
-    staging = paths.LAMBDA_BUILD / "staging"
+    staging = paths.LAMBDA_BUILD / runtime_info.DEFAULT_ARCHITECTURE / "staging"
     code = staging if (staging / "image_service").is_dir() else paths.FUNCTIONS
     spec = importlib.util.find_spec(BASELINE_MODULE)
     if spec is None or spec.origin is None:
