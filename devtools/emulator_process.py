@@ -45,6 +45,11 @@ def health(url: str | None = None, timeout: float = 1.0) -> dict[str, object] | 
     return document if isinstance(document, dict) else {}
 
 
+def persists() -> bool:
+    """Whether the embedded emulator keeps its state across restarts (EMULATOR_PERSIST=0: no)."""
+    return os.environ.get("EMULATOR_PERSIST", "1") != "0"
+
+
 def running_pid() -> int | None:
     """Pid of the emulator `up` started, if it is still alive."""
     try:
@@ -99,8 +104,19 @@ def start(python: str, *, wait_seconds: float = 60) -> int:
             "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
             "LOG_LEVEL": os.environ.get("EMULATOR_LOG_LEVEL", "INFO"),
+            # Loopback only, unless asked: the emulator has no authentication.
+            "BIND_HOST": os.environ.get("EMULATOR_BIND_HOST", "127.0.0.1"),
         }
     )
+    if persists():
+        # State survives `down` + `up`: saved at a graceful stop (SIGTERM), loaded at start;
+        # S3 bytes are written to disk as they arrive (ministack/core/persistence.py).
+        env |= {
+            "PERSIST_STATE": "1",
+            "S3_PERSIST": "1",
+            "STATE_DIR": str(paths.EMULATOR_STATE_DIR),
+            "S3_DATA_DIR": str(paths.EMULATOR_S3_DIR),
+        }
     with paths.EMULATOR_LOG.open("ab") as log:
         process = subprocess.Popen(
             [python, "-m", "emulator"],
@@ -123,8 +139,9 @@ def start(python: str, *, wait_seconds: float = 60) -> int:
     raise RuntimeError(f"the emulator was not healthy after {wait_seconds:.0f} s; see {paths.EMULATOR_LOG}")
 
 
-def stop(timeout: float = 15) -> bool:
-    """Stop the emulator `up` started (and its Lambda workers); False if none was running."""
+def stop(timeout: float = 60) -> bool:
+    """Stop the emulator `up` started (and its Lambda workers) gracefully, so that it saves its
+    state; False if none was running. After `timeout` s it is killed (and saves nothing)."""
     pid = running_pid()
     if pid is None:
         paths.EMULATOR_PID.unlink(missing_ok=True)

@@ -25,6 +25,10 @@ def lambda_manifest(architecture: str) -> Path:
 EMULATOR_DIR = BUILD / "emulator"
 EMULATOR_LOG = EMULATOR_DIR / "emulator.log"
 EMULATOR_PID = EMULATOR_DIR / "emulator.pid"
+# What the emulator saves at every graceful stop and loads at start (MiniStack's STATE_DIR), and
+# where its S3 keeps object bytes (written through at every put).
+EMULATOR_STATE_DIR = EMULATOR_DIR / "state"
+EMULATOR_S3_DIR = EMULATOR_STATE_DIR / "s3-objects"
 
 TERRAFORM_BUILD = BUILD / "terraform"
 EMULATOR_STATE = TERRAFORM_BUILD / "emulator.tfstate"
