@@ -107,7 +107,7 @@ def test_the_project_spec_imports_with_fail_on_warnings(apigw: Any) -> None:
 
 
 def with_image_response(schema: dict[str, Any]) -> dict[str, Any]:
-    document = yaml.safe_load(spec_body())
+    document: dict[str, Any] = yaml.safe_load(spec_body())
     get = document["paths"]["/v1/images/{image_id}"]["get"]
     get["responses"]["200"]["content"]["image/png"]["schema"] = schema
     return document
