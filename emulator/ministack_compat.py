@@ -17,6 +17,20 @@ every create updated the usage plan instead of being a no-op. UpdateUsagePlan st
 of ``/throttle/...`` and ``/quota/...`` patches as numbers (patch values are strings on the wire);
 MiniStack kept the strings, which the SDK then failed to read, so changing a limit broke the stack.
 
+Imports follow AWS's documented import rules where MiniStack is more lenient: root-level
+``security`` is ignored ("API Gateway doesn't use root level security defined in the OpenAPI
+specification"; MiniStack's own importer, used by CloudFormation, falls back to it and is
+corrected too), and what AWS reports as an import warning (an inline primitive method-response
+schema, a model name that is not alphanumeric, a reference to a missing model) fails an import
+sent with ``failonwarnings=true``, as Terraform's ``fail_on_warnings = true`` sends it.
+
+A Lambda proxy response with ``isBase64Encoded`` is decoded when the request's first ``Accept``
+media type matches ``binaryMediaTypes`` ("API Gateway uses the first Accept header from clients
+to determine if a response should return binary media"); a request without ``Accept`` is taken as
+``application/json``, the type API Gateway assumes for a missing media type header. MiniStack
+matched the whole header and treated a missing one as matching nothing, so a GET without
+``Accept`` got base64 text labelled ``image/png`` even with ``binaryMediaTypes`` ``*/*``.
+
 It reaches into MiniStack's private module state, so it is pinned to one tested version:
 ``check_internals()`` fails loudly (and tests/emulator/ runs it) when anything it uses moves.
 """
@@ -63,6 +77,9 @@ _REQUIRED_INTERNALS = (
     "_create_usage_plan",
     "_usage_plans",
     "_v1_response",
+    "_media_type_matches",
+    "_import_operation",
+    "_import_rest_api",
 )
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
@@ -122,6 +139,60 @@ def install() -> None:
     v1.handle_request = handle_request
     v1._build_lambda_event_v1 = _with_api_key_identity(v1._build_lambda_event_v1)
     v1._create_usage_plan = _without_unset_plan_limits(v1._create_usage_plan)
+    v1._media_type_matches = _first_media_type_matches
+    v1._import_operation = _without_root_security(v1._import_operation)
+
+
+# ---- Binary media types: which request media type is compared ----
+
+# The media type API Gateway assumes when a request names none (AWS, "Method request behavior for
+# payloads without mapping templates": Content-Type "None (default to application/json)").
+DEFAULT_MEDIA_TYPE = "application/json"
+
+
+def first_media_type(header: str | None) -> str:
+    """The media type API Gateway compares with ``binaryMediaTypes``: the first of the header's
+    list ("API Gateway honors only the first Accept media type"), without parameters; a missing
+    or empty header is ``application/json``."""
+    first = (header or "").split(",", 1)[0].split(";", 1)[0].strip().lower()
+    return first or DEFAULT_MEDIA_TYPE
+
+
+def media_type_matches(header: str | None, binary_media_types: list[str]) -> bool:
+    """Whether the request's media type is one of ``binaryMediaTypes`` (``*/*`` "includes all
+    content types"; ``type/*`` every subtype of the type)."""
+    media_type = first_media_type(header)
+    for pattern in (configured.strip().lower() for configured in binary_media_types or []):
+        if pattern in {media_type, "*/*"}:
+            return True
+        if pattern.endswith("/*") and media_type.split("/", 1)[0] == pattern[:-2]:
+            return True
+    return False
+
+
+def _first_media_type_matches(media_type: str | None, binary_media_types: list[str] | None) -> bool:
+    """MiniStack's ``_media_type_matches`` signature, AWS's rule (media_type_matches)."""
+    return media_type_matches(media_type, binary_media_types or [])
+
+
+# ---- MiniStack's own importer (CloudFormation bodies): no root security ----
+
+
+def _without_root_security(import_operation: Callable[..., None]) -> Callable[..., None]:
+    """MiniStack's importer gives an operation without ``security`` the document's root one; AWS
+    does not use root-level security, so the method is imported without it."""
+
+    def import_without_root_security(  # noqa: PLR0917 - MiniStack's signature
+        api_id: str,
+        resource_id: str,
+        http_method: str,
+        operation: dict[str, Any] | None,
+        scheme_map: dict[str, Any] | None = None,
+        default_security: Any = None,  # noqa: ARG001 - AWS ignores it
+    ) -> None:
+        import_operation(api_id, resource_id, http_method, operation, scheme_map, None)
+
+    return import_without_root_security
 
 
 # ---- Lambda proxy event: the caller's API key ----
@@ -267,22 +338,23 @@ def _apply_binary_media_type_patches(api_id: str, body: bytes) -> bytes:
 def put_rest_api(api_id: str, body: bytes | str, query_params: dict[str, Any]) -> Response:
     """PutRestApi: import an OpenAPI 3.0 / Swagger 2.0 document (JSON or YAML) into an existing API."""
     v1 = _apigateway_v1()
-    if api_id not in v1._rest_apis:
-        return v1._v1_error("NotFoundException", "Invalid API identifier specified", 404)
-    mode = (v1._qp(query_params, "mode") or "merge").lower()
-    if mode not in ("merge", "overwrite"):
-        return v1._v1_error("BadRequestException", f"Invalid mode: {mode}; use merge or overwrite", 400)
-    basepath = v1._qp(query_params, "basepath")  # the SDK sends import parameters as query keys
-    if basepath not in (None, "ignore"):
-        return v1._v1_error(
-            "BadRequestException", f"basepath={basepath} is not supported by the emulator compat layer", 400
-        )
+    refusal = _refused_parameters(v1, api_id, query_params)
+    if refusal is not None:
+        return refusal
     try:
         spec = _parse_document(body)
     except ValueError as err:
         return v1._v1_error("BadRequestException", f"Invalid OpenAPI definition: {err}", 400)
+    warnings = import_warnings(spec)
+    # AWS: "If a warning occurs, the operation will continue if the failonwarnings=false query
+    # expression is appended to the request URL. Otherwise, the updates will be rolled back. [...]
+    # warnings are returned as a field in the resulting RestApi resource. Otherwise, warnings are
+    # returned as a message in the exception."
+    if warnings and str(v1._qp(query_params, "failonwarnings") or "false").lower() == "true":
+        message = "Warnings found during import:\n" + "\n".join(warnings)
+        return v1._v1_error("BadRequestException", message, 400)
 
-    if mode == "overwrite":
+    if (v1._qp(query_params, "mode") or "merge").lower() == "overwrite":
         _clear_definition(v1, api_id)
     _import_api_settings(v1, api_id, spec)
     _import_models(v1, api_id, spec)
@@ -294,7 +366,69 @@ def put_rest_api(api_id: str, body: bytes | str, query_params: dict[str, Any]) -
             if method.lower() in _HTTP_METHODS:
                 _import_operation(context, resource_id, method, operation or {}, path_item)
     _import_gateway_responses(v1, api_id, spec)
-    return v1._get_rest_api(api_id)
+    status, headers, api_body = v1._get_rest_api(api_id)
+    if warnings:
+        api_body = json.dumps({**json.loads(api_body), "warnings": warnings}).encode()
+    return status, headers, api_body
+
+
+def _refused_parameters(v1: Any, api_id: str, query_params: dict[str, Any]) -> Response | None:
+    """The error answer for an unknown API or import parameters the layer does not implement."""
+    if api_id not in v1._rest_apis:
+        return v1._v1_error("NotFoundException", "Invalid API identifier specified", 404)
+    mode = (v1._qp(query_params, "mode") or "merge").lower()
+    if mode not in ("merge", "overwrite"):
+        return v1._v1_error("BadRequestException", f"Invalid mode: {mode}; use merge or overwrite", 400)
+    basepath = v1._qp(query_params, "basepath")  # the SDK sends import parameters as query keys
+    if basepath not in (None, "ignore"):
+        return v1._v1_error(
+            "BadRequestException", f"basepath={basepath} is not supported by the emulator compat layer", 400
+        )
+    return None
+
+
+# ---- Import warnings (AWS reports these; failonwarnings=true rolls the import back) ----
+
+_PRIMITIVE_TYPES = frozenset({"string", "number", "integer", "boolean"})
+
+
+def import_warnings(spec: dict[str, Any]) -> list[str]:
+    """What AWS's importer warns about in this document, of the rules the project relies on.
+
+    - "Model names can only contain alphanumeric characters."
+    - "In method responses, schema definition must be of an object type and cannot be of
+      primitive types. For example, "schema": { "type": "string"} is not supported."
+    - A missing model reference (the warning AWS names as its example of one).
+    """
+    schemas = _schemas(spec)
+    warnings = [
+        f"Model name '{name}' is invalid: model names can only contain alphanumeric characters"
+        for name in schemas
+        if not str(name).isalnum() or not str(name).isascii()
+    ]
+    for path, path_item in spec["paths"].items():
+        for method, operation in (path_item or {}).items():
+            if method.lower() not in _HTTP_METHODS:
+                continue
+            for status, raw in ((operation or {}).get("responses") or {}).items():
+                response = _resolve(spec, raw) or {}
+                for content_type, media in (response.get("content") or {}).items():
+                    schema = (media or {}).get("schema") or {}
+                    where = f"{method.upper()} {path} {status} {content_type}"
+                    warnings.extend(_response_schema_warnings(schema, schemas, where))
+    return warnings
+
+
+def _response_schema_warnings(schema: dict[str, Any], schemas: dict[str, Any], where: str) -> list[str]:
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = _model_name(ref)
+        if name is None or name not in schemas:
+            return [f"{where}: the response references a missing model ({ref})"]
+        return []
+    if schema.get("type") in _PRIMITIVE_TYPES:
+        return [f"{where}: a method response schema of primitive type '{schema['type']}' is not supported"]
+    return []
 
 
 def _parse_document(body: bytes | str) -> dict[str, Any]:
@@ -477,7 +611,9 @@ def _import_operation(
 ) -> None:
     v1, api_id, spec, validators = context.v1, context.api_id, context.spec, context.validators
     http_method = "ANY" if method.lower() == "x-amazon-apigateway-any-method" else method.upper()
-    security = operation.get("security", spec.get("security"))
+    # "API Gateway doesn't use root level security defined in the OpenAPI specification. Hence
+    # security needs to be defined at an operation level to be appropriately applied."
+    security = operation.get("security")
     method_data = v1._method_security(security, context.scheme_map)
     method_data["operationName"] = operation.get("operationId", "")
     method_data["requestParameters"] = _request_parameters(spec, path_item, operation)

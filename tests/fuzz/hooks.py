@@ -18,6 +18,8 @@ import schemathesis
 from hypothesis import strategies as st
 
 from image_service import contract  # functions/ is on PYTHONPATH (noxfile's fuzz session)
+from image_service.errors import ImageServiceError
+from image_service.image_types import sniff_content_type
 from tests.fixtures.images import GIF, JPEG, WEBP, png
 
 USER_PREFIX = "fuzz-"
@@ -98,3 +100,18 @@ def _no_invented_precondition(case: schemathesis.Case) -> schemathesis.Case:
 def _positive(case: schemathesis.Case) -> bool:
     """Whether schemathesis generated this case as valid (so it expects it to be accepted)."""
     return case.meta is not None and case.meta.generation.mode.is_positive
+
+
+@schemathesis.deserializer(*contract.ALLOWED_CONTENT_TYPES)
+def image_bytes(_ctx: schemathesis.DeserializationContext, response: schemathesis.Response) -> str:
+    """An image response is the spec's ImageBytes: the raw bytes of the type it is labelled with
+    (not, say, their base64 text, which is what the gateway answers when it does not decode the
+    function's body), handed to the schema check as the string it declares."""
+    labelled = response.headers.get("content-type", [""])[0].split(";", 1)[0].strip()
+    try:
+        sniffed = sniff_content_type(response.content)
+    except ImageServiceError as err:
+        raise ValueError(f"a {labelled} response whose body is not image bytes: {err}") from err
+    if sniffed != labelled:
+        raise ValueError(f"a response labelled {labelled} holds {sniffed} bytes")
+    return response.content.decode("latin-1")

@@ -55,17 +55,6 @@ def test_spec_is_valid_openapi_3_0() -> None:
     validate(SPEC)
 
 
-def test_every_operation_needs_the_api_key() -> None:
-    assert SPEC["components"]["securitySchemes"]["api_key"] == {
-        "type": "apiKey",
-        "name": "x-api-key",
-        "in": "header",
-    }
-    assert SPEC["security"] == [{"api_key": []}]
-    for _path, _method, operation in operations():
-        assert operation.get("security", SPEC["security"]) == [{"api_key": []}]
-
-
 @pytest.mark.parametrize(
     ("schema_name", "model"),
     [
