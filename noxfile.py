@@ -158,6 +158,7 @@ def apply_stack(session: nox.Session, *terraform_args: str) -> None:
     if terraform.provider_mirror() is not None:
         session.log(f"terraform providers from the mirror {terraform.provider_mirror()}")
     init_emulator_backend(session)
+    terraform.write_shell_environment(Path(session.bin) / "tflocal")
     if terraform.state_is_empty():
         # Nothing to compare against: apply at once (a saved plan would cost one more provider start).
         tflocal(session, "apply", "-input=false", "-auto-approve", *variables, *terraform_args)

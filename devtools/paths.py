@@ -31,4 +31,7 @@ EMULATOR_STATE_DIR = EMULATOR_DIR / "state"
 EMULATOR_S3_DIR = EMULATOR_STATE_DIR / "s3-objects"
 
 TERRAFORM_BUILD = BUILD / "terraform"
+# `nox -s deploy` writes these for driving Terraform by hand (README: "Drive Terraform yourself").
+EMULATOR_ENV = BUILD / "emulator.env"
+BUILD_BIN = BUILD / "bin"
 EMULATOR_STATE = TERRAFORM_BUILD / "emulator.tfstate"

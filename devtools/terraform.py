@@ -3,10 +3,12 @@
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from devtools import paths
 from devtools.emulator_process import aws_environment
@@ -54,14 +56,25 @@ _INIT_STAMP = EMULATOR_DATA / "init.sha256"
 
 
 def environment() -> dict[str, str]:
-    """Variables for terraform/tflocal runs against the emulator."""
+    """Variables for terraform/tflocal runs against the emulator (the sessions', non-interactive)."""
+    return {**shell_environment(), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"}
+
+
+def shell_environment() -> dict[str, str]:
+    """What Terraform needs to work on the emulator stack's state: its endpoint and credentials,
+    the data directory that `nox -s deploy` initialised (backend = .build/terraform/emulator.tfstate),
+    the provider mirror on offline machines. A shell that sources `.build/emulator.env` has exactly
+    these, so `tflocal plan` there sees what the deploy sees."""
+    emulator = aws_environment()
     env = {
-        **aws_environment(),
-        # Path-style S3: *.localhost.localstack.cloud needs DNS that offline machines lack.
+        **emulator,
+        # Path-style S3: *.localhost.localstack.cloud needs DNS that offline machines lack. tflocal
+        # writes an S3 endpoint on this host with path-style addressing; plain terraform (the AWS
+        # provider reads AWS_ENDPOINT_URL*) addresses buckets as hosts unless the endpoint is an IP
+        # address, and <bucket>.localhost resolves nowhere offline.
         "S3_HOSTNAME": "localhost",
+        "AWS_ENDPOINT_URL_S3": _loopback_ip(emulator["AWS_ENDPOINT_URL"]),
         "TF_DATA_DIR": str(EMULATOR_DATA),
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
         "CHECKPOINT_DISABLE": "1",
     }
     config = cli_config()
@@ -71,6 +84,34 @@ def environment() -> dict[str, str]:
         # A TF_CLI_CONFIG_FILE naming a missing file only produces warnings; drop it.
         env["TF_CLI_CONFIG_FILE"] = ""
     return env
+
+
+def _loopback_ip(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.hostname != "localhost":
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace("localhost", "127.0.0.1", 1)))
+
+
+def write_shell_environment(tflocal: Path) -> Path:
+    """`.build/emulator.env`: `shell_environment()` as exports, and `tflocal` (the deploy's own)
+    on PATH through `.build/bin`. Sourcing it is the one step before driving Terraform by hand."""
+    paths.BUILD_BIN.mkdir(parents=True, exist_ok=True)
+    link = paths.BUILD_BIN / "tflocal"
+    link.unlink(missing_ok=True)
+    link.symlink_to(tflocal)
+    lines = [
+        "# Written by `nox -s deploy`: source it (`. .build/emulator.env`) to drive the emulator",
+        "# stack's Terraform yourself, on the same state and settings as the deploy. Not for AWS:",
+        "# it points every AWS SDK and Terraform at the emulator.",
+        *(f"export {name}={shlex.quote(value)}" for name, value in sorted(shell_environment().items())),
+        (
+            f'case ":$PATH:" in *":{paths.BUILD_BIN}:"*) ;; '
+            f'*) export PATH={shlex.quote(str(paths.BUILD_BIN))}:"$PATH" ;; esac'
+        ),
+    ]
+    paths.EMULATOR_ENV.write_text("\n".join(lines) + "\n")
+    return paths.EMULATOR_ENV
 
 
 def require_terraform() -> str:
@@ -136,14 +177,14 @@ def outputs() -> dict[str, object]:
     return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}
 
 
-# The emulator stack's own variables: two keys, i.e. two tenants (terraform/emulator.tfvars).
+# The emulator stack's own variables: two keys, i.e. two tenants, and a bucket a destroy may empty
+# (terraform/emulator.tfvars). The zip is the one Terraform names for lambda_architecture.
 EMULATOR_VARS = "emulator.tfvars"
 
 
 def emulator_variables() -> list[str]:
-    """The variables of every emulator apply: its tfvars and a bucket that a destroy may empty
-    (throwaway stacks only). The zip is the one Terraform names for lambda_architecture."""
-    return [f"-var-file={EMULATOR_VARS}", "-var=force_destroy_bucket=true"]
+    """The arguments of every emulator plan and apply: the one documented for doing it by hand."""
+    return [f"-var-file={EMULATOR_VARS}"]
 
 
 def var_files(terraform_args: Sequence[str]) -> list[Path]:

@@ -241,7 +241,7 @@ def test_nothing_in_the_plan_is_emulator_specific(aws_plan: Plan) -> None:
         if any(marker in value.lower() for marker in markers)
     ]
     assert found == []
-    # The bucket keeps its images on destroy (the emulator deploy passes force_destroy_bucket=true)
+    # The bucket keeps its images on destroy (emulator.tfvars sets force_destroy_bucket = true)
     assert aws_plan.planned("module.bucket.aws_s3_bucket.this")["force_destroy"] is False
 
 
