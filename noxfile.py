@@ -15,6 +15,7 @@ import nox
 sys.path.insert(0, str(Path(__file__).parent))
 
 from devtools import (
+    cleaning,
     deploy_checks,
     emulator_process,
     find_python,
@@ -200,7 +201,7 @@ def up(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def down(session: nox.Session) -> None:
-    """Stop the embedded emulator that `up` started (its in-memory resources go with it)."""
+    """Stop the embedded emulator that `up` started; it saves its state, which `up` loads again."""
     if emulator_process.stop():
         session.log("emulator stopped")
     else:
@@ -374,25 +375,10 @@ def logs(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff, terraform fmt and validate, and OpenAPI validation."""
+    """pre-commit on every file: ruff, ruff format, terraform fmt and validate, OpenAPI validation."""
     install_groups(session, "lint")
-    session.run("ruff", "check", ".")
-    session.run("ruff", "format", "--check", ".")
     terraform.require_terraform()
-    session.run("terraform", "fmt", "-check", "-recursive", str(paths.TERRAFORM), external=True)
-    env = terraform.environment()
-    env["TF_DATA_DIR"] = str(paths.TERRAFORM_BUILD / "validate-data")
-    session.run(
-        "terraform",
-        f"-chdir={paths.TERRAFORM}",
-        "init",
-        "-backend=false",
-        "-input=false",
-        external=True,
-        env=env,
-    )
-    session.run("terraform", f"-chdir={paths.TERRAFORM}", "validate", external=True, env=env)
-    session.run("openapi-spec-validator", str(paths.OPENAPI))
+    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -436,26 +422,95 @@ def run_e2e(session: nox.Session, deployed: stack.Stack, *pytest_args: str) -> N
     session.run("pytest", "-m", marker, *pytest_args, env=deployed.test_environment())
 
 
-@nox.session(python=PYTHON)
-def tests(session: nox.Session) -> None:
-    """Unit, contract, tooling and emulator tests, then end-to-end tests against a deploy on the emulator."""
-    install_groups(session, "test", "deploy")
+# What runs without an emulator or a deploy: pure logic and handlers under moto, the contract, the
+# tooling, and the compat layer against MiniStack in-process.
+FAST_SUITES = ("tests/unit", "tests/contract", "tests/tooling", "tests/emulator")
+
+
+def run_fast_tests(session: nox.Session, *pytest_args: str) -> None:
+    """The fast suites, or exactly what `pytest_args` name when they name test files or folders."""
+    install_groups(session, "test")
+    if any(Path(arg.split("::")[0]).exists() for arg in pytest_args if not arg.startswith("-")):
+        session.run("pytest", *pytest_args)
+        return
     # Both architectures' zips: tests/tooling checks each holds only its own machine code, and the
     # AWS plan test plans the arm64 one.
     for architecture in runtime.ARCHITECTURES:
         build_package(session, architecture)
+    session.run("pytest", *FAST_SUITES, "-m", "not e2e", *pytest_args)
+
+
+@nox.session(python=PYTHON)
+def unit(session: nox.Session) -> None:
+    """Unit, contract, tooling and emulator tests: no emulator, no deploy (`-- tests/unit/test_x.py -k y`)."""
+    run_fast_tests(session, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The README's test command and CI's: `unit`, then deploy, then `e2e` against the emulator stack."""
+    run_fast_tests(session)
+    apply_stack(session)
+    run_e2e(session, deployed_stack(session))
+
+
+@nox.session(python=PYTHON, default=False)
+def coverage(session: nox.Session) -> None:
+    """Coverage of the fast suites over functions/ and devtools/, with a floor (`-- --cov-report=html`)."""
+    install_groups(session, "test", "coverage")
+    for architecture in runtime.ARCHITECTURES:
+        build_package(session, architecture)
     session.run(
         "pytest",
-        "tests/unit",
-        "tests/contract",
-        "tests/tooling",
-        "tests/emulator",
+        *FAST_SUITES,
         "-m",
         "not e2e",
+        "--cov=image_service",
+        "--cov-report=term-missing:skip-covered",
+        f"--cov-fail-under={COVERAGE_FLOOR}",
         *session.posargs,
     )
-    apply_stack(session)
-    run_e2e(session, deployed_stack(session), *session.posargs)
+
+
+# The unit coverage of functions/image_service reached, kept as a floor (`nox -s coverage`, CI).
+COVERAGE_FLOOR = 90
+
+
+@nox.session(python=PYTHON, default=False)
+def format(session: nox.Session) -> None:  # noqa: A001  the session's name is the command people type
+    """ruff format and ruff's safe fixes over the Python, terraform fmt over terraform/."""
+    install_groups(session, "lint")
+    session.run("ruff", "check", "--fix", ".")
+    session.run("ruff", "format", ".")
+    terraform.require_terraform()
+    session.run("terraform", "fmt", "-recursive", str(paths.TERRAFORM), external=True)
+
+
+@nox.session(python=False, default=False)
+def clean(session: nox.Session) -> None:
+    """Remove what is rebuilt on demand (zips, venvs, caches); keeps the stack (`reset` wipes it)."""
+    if emulator_process.stop():
+        session.log("emulator stopped (its state saved): its venv is among what goes")
+    removed = cleaning.remove(cleaning.derived(paths.ROOT))
+    session.log(
+        f"removed {len(removed)} paths: " + ", ".join(str(path.relative_to(paths.ROOT)) for path in removed)
+    )
+
+
+@nox.session(python=False, default=False)
+def reset(session: nox.Session) -> None:
+    """Wipe the emulator's saved state and the Terraform state together: the next deploy is a new stack."""
+    if emulator_process.stop():
+        session.log("emulator stopped")
+    removed = cleaning.remove(cleaning.stack_state())
+    session.log(f"removed {len(removed)} paths; `./noxw -s deploy` creates a new, empty stack")
+
+
+@nox.session(python=PYTHON, default=False)
+def status(session: nox.Session) -> None:
+    """Emulator health, what is deployed, and whether the emulator and the Terraform state agree."""
+    install_groups(session, "deploy")
+    session.run("python", "-m", "devtools.stack_status", env=emulator_process.aws_environment())
 
 
 @nox.session(python=PYTHON, default=False)
