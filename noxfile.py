@@ -4,6 +4,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -48,7 +49,12 @@ def install_groups(session: nox.Session, *groups: str) -> None:
     stamp = Path(session.virtualenv.location) / f".groups-{digest}"
     if stamp.exists():
         return
+    session.log(
+        f"installing {', '.join(groups)} ({len(wanted)} requirements; first run only): {' '.join(wanted)}"
+    )
+    started = time.monotonic()
     session.install(*wanted)
+    session.log(f"installed {', '.join(groups)} in {time.monotonic() - started:.0f} s")
     stamp.touch()
 
 
@@ -90,29 +96,48 @@ def build_package(
     return zip_path
 
 
-def tflocal(session: nox.Session, *args: str) -> None:
+# Terraform's full output of every deploy (the plan alone prints the whole OpenAPI body); the
+# session prints a summary and the path of this file.
+TERRAFORM_LOG = paths.TERRAFORM_BUILD / "deploy.log"
+_SUMMARY = re.compile(r"^(Plan:|Apply complete!|No changes\.|Destroy complete!|Error:|Terraform has been)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def tflocal(session: nox.Session, *args: str) -> int:
+    """`tflocal -chdir=terraform ARGS`, its output appended to TERRAFORM_LOG, its summary logged.
+
+    Returns the exit code; fails the session on any code but 0 (and 2 for `plan -detailed-exitcode`)."""
     terraform.require_terraform()
-    session.run("tflocal", f"-chdir={paths.TERRAFORM}", *args, env=terraform.environment(), external=True)
+    command = [str(Path(session.bin) / "tflocal"), f"-chdir={paths.TERRAFORM}", *args]
+    session.log(shlex.join(["tflocal", *command[1:]]) + f"  (full output: {TERRAFORM_LOG})")
+    TERRAFORM_LOG.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **terraform.environment()}
+    with TERRAFORM_LOG.open("a") as log:
+        log.write(f"\n$ {shlex.join(command)}\n")
+        log.flush()
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        lines: list[str] = []
+        for line in process.stdout or ():
+            log.write(line)
+            lines.append(line)
+            plain = _ANSI.sub("", line).strip()
+            if _SUMMARY.match(plain):
+                session.log(f"terraform: {plain}")
+        returncode = process.wait()
+    allowed = {0, 2} if "-detailed-exitcode" in args else {0}
+    if returncode not in allowed:
+        tail = "".join(lines[-40:])
+        session.error(
+            f"terraform {args[0]} failed with exit code {returncode}:\n{tail}\nfull output: {TERRAFORM_LOG}"
+        )
+    return returncode
 
 
 def tflocal_plan(session: nox.Session, plan_file: Path, *args: str) -> bool:
     """`tflocal plan -detailed-exitcode -out=plan_file`; True when the plan has something to apply."""
-    terraform.require_terraform()
-    command = [
-        str(Path(session.bin) / "tflocal"),
-        f"-chdir={paths.TERRAFORM}",
-        "plan",
-        "-input=false",
-        "-detailed-exitcode",
-        f"-out={plan_file}",
-        *args,
-    ]
-    session.log(shlex.join(["tflocal", *command[1:]]))
-    # nox's session.run hides the exit code, and 2 ("changes to apply") is the answer wanted here.
-    env = {**os.environ, **terraform.environment()}
-    returncode = subprocess.run(command, env=env, check=False).returncode
-    if returncode not in {0, 2}:
-        session.error(f"terraform plan failed with exit code {returncode}")
+    returncode = tflocal(session, "plan", "-input=false", "-detailed-exitcode", f"-out={plan_file}", *args)
     return returncode == 2
 
 
