@@ -7,7 +7,7 @@ locals {
   bucket_name = "${var.name_prefix}-images-${data.aws_caller_identity.current.account_id}-${var.region}"
 
   images   = "${module.bucket.bucket_arn}/images/*"
-  variants = "${module.bucket.bucket_arn}/variants/*"
+  variants = "${module.bucket.bucket_arn}/${module.bucket.variants_prefix}*"
   staged   = "${module.bucket.bucket_arn}/${module.bucket.staging_prefix}*"
   environment = {
     IMAGES_BUCKET           = module.bucket.bucket_name
@@ -74,8 +74,10 @@ locals {
       description = "GET /v1/images/{image_id}: return an image"
       statements = [
         { sid = "ReadImages", actions = ["s3:GetObject"], resources = [local.images] },
-        # Resized variants are made on first request and served from S3 afterwards.
-        { sid = "CacheVariants", actions = ["s3:GetObject", "s3:PutObject"], resources = [local.variants] },
+        # Resized variants are made on first request and served from S3 afterwards. Each is written
+        # tagged to expire, then untagged once its image is confirmed, or removed if it was deleted.
+        { sid = "CacheVariants", actions = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"], resources = [local.variants] },
+        { sid = "KeepOrDropVariants", actions = ["s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging", "s3:DeleteObject", "s3:DeleteObjectVersion"], resources = [local.variants] },
         { sid = "ReadMetadata", actions = ["dynamodb:GetItem"], resources = [module.table.table_arn] },
       ]
     }

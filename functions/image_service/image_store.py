@@ -6,7 +6,13 @@ removed before its object (a listed image can always be fetched). An object left
 metadata is deleted, or, when that fails too, tagged for the bucket's lifecycle rule to expire.
 
 A large image arrives under the staging prefix first; it is copied to its image key, like an inline
-upload's put, only once its bytes are verified."""
+upload's put, only once its bytes are verified. Completions of one upload may run at once (client
+retries); each does the same work, one transaction publishes the image and closes the upload, and
+every other completion answers with the image that one published (see complete_upload).
+
+A variant is made on request, so one may be written while its image is being deleted, after the
+delete swept the image's variants: each is written tagged to expire, then checked against the
+image's metadata and kept (untagged) or removed (see variant)."""
 
 import hashlib
 import tempfile
@@ -20,6 +26,7 @@ from aws_lambda_powertools import Logger
 from image_service import contract, embedded_metadata, uploads, variants
 from image_service.errors import (
     BadRequestError,
+    ImageNotFoundError,
     ImageServiceError,
     PayloadTooLargeError,
     UnsupportedImageTypeError,
@@ -81,12 +88,23 @@ class ImageStore:
         return pending, PresignedPost(url=post["url"], fields=post["fields"])
 
     def complete_upload(self, image_id: str, tenant_id: str, *, now: datetime) -> ImageRecord:
-        """Verify a pending upload's bytes and make them an image; a retry after success returns
-        the image. Refused bytes are deleted, and the upload stays open for another try."""
+        """Verify a pending upload's bytes and make them an image; any completion after one that
+        succeeded, concurrent or later, answers with that image. Refused bytes are deleted, and the
+        upload stays open for another try."""
         pending = self.pending.get(image_id, tenant_id)
         if pending is None:
             return self.catalog.get(image_id, tenant_id)  # completed before, or never started
         uploads.check_open(pending, now)
+        try:
+            return self._complete(pending, now)
+        except UploadNotReceivedError:
+            # No staged bytes (any longer): a concurrent completion may have published them first.
+            return self._completed_by_another(pending, unless_open=True)
+
+    def _complete(self, pending: PendingUpload, now: datetime) -> ImageRecord:
+        """The completion proper: verify, store, publish; then the staged bytes go (or expire:
+        TTL, lifecycle rule). They go only after the image is published, so a completion that
+        finds them gone finds the image."""
         staged = self.objects.open(pending.staging_key)
         if staged is None:
             raise UploadNotReceivedError("No bytes were uploaded for this image yet; upload, then complete.")
@@ -98,14 +116,23 @@ class ImageStore:
             self._discard(pending.staging_key, staged.version_id)
             raise
         record, version = self._store_verified(pending, staged, verified, now)
-        self._publish(record, version)
-        # The image is visible now; what staged it goes (or expires: TTL, lifecycle rule).
+        if not self._publish_completed(record, version, pending):
+            return self._completed_by_another(pending, unless_open=False)
         self._discard(pending.staging_key, staged.version_id)
-        try:
-            self.pending.delete(image_id)
-        except ImageServiceError:
-            logger.exception("pending upload left to expire", extra=_where(record))
         return record
+
+    def _completed_by_another(self, pending: PendingUpload, *, unless_open: bool) -> ImageRecord:
+        """The image another completion of this upload published. When there is none: with
+        `unless_open`, an upload still open has no bytes yet (409); otherwise, or once closed, the
+        image was deleted since (404)."""
+        try:
+            return self.catalog.get(pending.image_id, pending.tenant_id)
+        except ImageNotFoundError:
+            if unless_open and self.pending.get(pending.image_id, pending.tenant_id) is not None:
+                raise UploadNotReceivedError(
+                    "No bytes were uploaded for this image yet; upload, then complete."
+                ) from None
+            raise
 
     def _store_verified(
         self, pending: PendingUpload, staged: StoredObject, verified: "Verified", now: datetime
@@ -145,6 +172,19 @@ class ImageStore:
             self._discard_object(record, version)
             raise
 
+    def _publish_completed(self, record: ImageRecord, version: str | None, pending: PendingUpload) -> bool:
+        """Write a completed upload's metadata and close the upload, in one transaction; False
+        when another completion did first (or the upload is closed). Bytes not published are
+        removed: this completion's own version of them, never the one published."""
+        try:
+            published = self.catalog.put_completed(record, self.pending.closing(pending))
+        except ImageServiceError:
+            self._discard_unpublished(record, version)
+            raise
+        if not published:
+            self._discard_unpublished(record, version)
+        return published
+
     def metadata(self, image_id: str, tenant_id: str) -> ImageRecord:
         return self.catalog.get(image_id, tenant_id)
 
@@ -167,9 +207,26 @@ class ImageStore:
         data = self.objects.find(key)
         if data is None:
             data = variants.render(self.data(record), spec)
-            self.objects.put_derived(key, data, content_type=spec.content_type)
+            self._store_variant(record, key, data, spec.content_type)
         inline = len(data) <= contract.MAX_IMAGE_BYTES
         return Served(key, spec.content_type, len(data), data if inline else None)
+
+    def _store_variant(self, record: ImageRecord, key: str, data: bytes, content_type: str) -> None:
+        """Store a variant so that it never outlives its image. It is written tagged as an orphan
+        (the lifecycle rule expires it, whatever happens next), then the image's metadata is read:
+        gone, and the image's delete may have swept its variants before this write, so the variant
+        is removed and the image is not found; there, and a delete from now on sweeps the variant
+        (metadata first, then variants), so it is adopted: untagged, kept."""
+        version = self.objects.put_derived(key, data, content_type=content_type)
+        try:
+            self.catalog.get(record.image_id, record.tenant_id)
+        except ImageNotFoundError:
+            self._discard(key, version)
+            raise
+        try:
+            self.objects.adopt(key, version)
+        except ImageServiceError:
+            logger.exception("variant left tagged to expire", extra={"object_key": key})
 
     def download_url(self, served: Served, *, disposition: str) -> str:
         """A presigned GET of what is served, with the headers the API would have sent."""
@@ -200,11 +257,31 @@ class ImageStore:
         return record
 
     def _discard(self, key: str, version_id: str | None) -> None:
-        """Delete staged bytes no longer needed; the lifecycle rule expires them if this fails."""
+        """Delete bytes no longer needed (staged, or a variant of a deleted image); the lifecycle
+        rule expires them if this fails."""
         try:
             self.objects.delete(key, version_id)
         except ImageServiceError:
-            logger.exception("staged upload left to expire", extra={"object_key": key})
+            logger.exception("object left to expire", extra={"object_key": key})
+
+    def _discard_unpublished(self, record: ImageRecord, version: str | None) -> None:
+        """Remove the version a completion wrote when its metadata was not written. Concurrent
+        completions write the same key, and another's version may be the image: so only this
+        version goes, and on an unversioned bucket (no version id) the object stays if an image
+        is published there. Failing that, the version is left as it is (logged): an orphan tag
+        on the key would expire the image's current version too."""
+        if version is None:
+            try:
+                self.catalog.get(record.image_id, record.tenant_id)
+            except ImageNotFoundError:
+                self._discard_object(record)
+            except ImageServiceError:
+                logger.exception("unpublished copy left in place", extra=_where(record))
+            return
+        try:
+            self.objects.delete(record.object_key, version)
+        except ImageServiceError:
+            logger.exception("unpublished version left behind", extra=_where(record))
 
     def _discard_object(self, record: ImageRecord, version_id: str | None = None) -> None:
         """Delete an object no metadata points at; failing that, tag it to expire; never raise."""

@@ -14,6 +14,7 @@ import boto3
 import pytest
 import requests
 
+from image_service import contract
 from tests.fixtures.images import photo
 
 __all__ = ["photo"]  # re-exported: the e2e tests import it from here
@@ -97,6 +98,43 @@ class Storage:
     def object_bytes(self, image_id: str) -> bytes:
         return boto3.client("s3").get_object(Bucket=self.bucket, Key=f"images/{image_id}")["Body"].read()
 
+    def _scan(self, table: str, attributes: str) -> list[dict[str, Any]]:
+        pages = (
+            boto3.client("dynamodb")
+            .get_paginator("scan")
+            .paginate(TableName=table, ProjectionExpression=attributes, ConsistentRead=True)
+        )
+        return [item for page in pages for item in page["Items"]]
+
+    def audit(self) -> list[str]:
+        """Everything stored out of step, one line each (empty: in step). Every image item's
+        object exists; every object belongs to an image item (its bytes under images/, its
+        variants under variants/{image_id}/), except the bytes of an upload still pending under
+        the staging prefix (an expiring record: the uploads table's TTL and the lifecycle rule
+        remove both). Current objects only: noncurrent versions are the recovery window."""
+        items = {
+            item["image_id"]["S"]: item["object_key"]["S"]
+            for item in self._scan(self.table, "image_id, object_key")
+        }
+        pending = {item["id"]["S"] for item in self._scan(self.uploads_table, "id")}
+        keys = set(self.keys(""))
+        problems = [
+            f"image item {image_id} without its object {key}"
+            for image_id, key in sorted(items.items())
+            if key not in keys
+        ]
+        for key in sorted(keys):
+            prefix, _, rest = key.partition("/")
+            image_id = rest.split("/", 1)[0]
+            if prefix == "images" and items.get(image_id) == key:
+                continue
+            if prefix == "variants" and image_id in items and rest.count("/") == 1:
+                continue
+            if f"{prefix}/" == contract.STAGING_PREFIX and image_id in pending and "/" not in rest:
+                continue
+            problems.append(f"object {key} without its image item")
+        return problems
+
 
 @pytest.fixture(scope="session")
 def storage() -> Storage:
@@ -105,6 +143,15 @@ def storage() -> Storage:
         _required("IMAGE_SERVICE_TABLE"),
         _required("IMAGE_SERVICE_UPLOADS_TABLE"),
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def storage_audit(storage: Storage) -> Iterator[None]:
+    """After the whole end-to-end run (every test's own cleanup done), the bucket and the table
+    are in step: nothing a test stored, deleted or raced is left half-written."""
+    yield
+    problems = storage.audit()
+    assert problems == [], f"{len(problems)} stored things out of step:\n" + "\n".join(problems[:50])
 
 
 @pytest.fixture(scope="session")

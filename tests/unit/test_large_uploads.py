@@ -221,11 +221,13 @@ def test_a_metadata_outage_on_complete_keeps_nothing_half_published() -> None:
     ticket = start_ok()
     send(ticket, png())
 
-    # When the metadata write fails, the copied image is removed; the staged bytes stay for a retry
-    with failing("PutItem"):
+    # When the metadata write (one transaction with the upload's closing) fails, the copied image is
+    # removed and the upload stays open; the staged bytes stay for a retry
+    with failing("TransactWriteItems"):
         assert_error(complete(ticket["image_id"]), 503, "service_unavailable")
     assert stored_objects() == [ticket["upload"]["fields"]["key"]]
     assert stored_items() == []
+    assert len(pending_items()) == 1
 
     # Then a retry completes it
     assert complete(ticket["image_id"])["statusCode"] == 200

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from image_service import contract
+from image_service import contract, variants
 
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = ROOT / "terraform"
@@ -158,3 +158,39 @@ def test_staged_uploads_expire_under_the_contract_prefix() -> None:
     assert re.search(
         r'staged\s*=\s*"\$\{module\.bucket\.bucket_arn\}/\$\{module\.bucket\.staging_prefix\}\*"', main
     )
+
+
+def test_variants_expire_under_the_prefix_the_functions_write() -> None:
+    variables = (TERRAFORM / "modules" / "image_bucket" / "variables.tf").read_text()
+    block = hcl_block(variables, r'variable\s+"variants_prefix"')
+    default = re.search(r'default\s*=\s*"([^"]*)"', block)
+    assert default, block
+    assert variants.variants_prefix("an-id") == f"{default.group(1)}an-id/"
+    rule = lifecycle_rule("expire-variants")
+    assert re.search(r"prefix\s*=\s*var\.variants_prefix", rule)
+    assert re.search(r"expiration\s*\{\s*days\s*=\s*var\.variant_expiration_days\s*\}", rule)
+    assert re.search(r"noncurrent_days\s*=\s*1\b", rule)
+    main = (TERRAFORM / "main.tf").read_text()
+    assert re.search(
+        r'variants\s*=\s*"\$\{module\.bucket\.bucket_arn\}/\$\{module\.bucket\.variants_prefix\}\*"', main
+    )
+
+
+def test_get_image_may_tag_untag_and_remove_the_variants_it_writes() -> None:
+    # ImageStore._store_variant: put tagged, then untag (adopt) or delete that version
+    main = (TERRAFORM / "main.tf").read_text()
+    get_image = hcl_block(main, r"\bget_image\s*=\s*\{")
+    granted = {
+        action
+        for line in get_image.splitlines()
+        if "local.variants" in line
+        for action in re.findall(r'"(s3:[A-Za-z]+)"', line)
+    }
+    assert {
+        "s3:PutObject",
+        "s3:PutObjectTagging",
+        "s3:DeleteObjectTagging",
+        "s3:DeleteObjectVersionTagging",
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+    } <= granted

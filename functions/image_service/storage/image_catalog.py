@@ -1,5 +1,6 @@
 """Image metadata in DynamoDB: one item per image, a by-owner (tenant and user) index for listings."""
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -12,8 +13,23 @@ from image_service.storage.errors import dependency, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _CATALOG = "metadata store"
+# DynamoDB cancels a transaction that meets another one on the same item (TransactionConflict);
+# it is tried this many times in all, after a short pause, so that a later try sees the other
+# transaction's outcome (its condition then fails, or it passes).
+_TRANSACTION_ATTEMPTS = 3
+_TRANSACTION_RETRY_PAUSE_SECONDS = 0.05
+
+
+def _cancellation_reasons(err: ClientError) -> set[str]:
+    """The codes of a cancelled transaction's reasons, one per item ("None" for an item that was
+    fine); empty for any other error."""
+    if error_code(err) != "TransactionCanceledException":
+        return set()
+    response: dict[str, Any] = dict(err.response)
+    return {str(reason.get("Code")) for reason in response.get("CancellationReasons", [])}
 
 
 def _index_key(record: ImageRecord) -> dict[str, str]:
@@ -39,6 +55,33 @@ class ImageCatalog:
                 if error_code(err) == "ConditionalCheckFailedException":
                     raise DependencyUnavailableError("Image id collision; retry the upload.") from err
                 raise
+
+    def put_completed(self, record: ImageRecord, closing: "TransactWriteItemTypeDef") -> bool:
+        """Store a new record and, in one transaction, `closing` (its pending upload's removal):
+        both or neither. False when a condition refused it: the image exists already or its upload
+        is closed (another completion published it), so nothing was written."""
+        put: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_dynamo(record.to_item()),
+                "ConditionExpression": "attribute_not_exists(image_id)",
+            }
+        }
+        attempts_left = _TRANSACTION_ATTEMPTS
+        while True:
+            attempts_left -= 1
+            with dependency(_CATALOG):
+                try:
+                    self._client.transact_write_items(TransactItems=[put, closing])
+                except ClientError as err:
+                    reasons = _cancellation_reasons(err)
+                    if "ConditionalCheckFailed" in reasons:
+                        return False
+                    if "TransactionConflict" not in reasons or attempts_left == 0:
+                        raise
+                else:
+                    return True
+            time.sleep(_TRANSACTION_RETRY_PAUSE_SECONDS)
 
     def get(self, image_id: str, tenant_id: str) -> ImageRecord:
         """The tenant's record; another tenant's image is not found, exactly like a missing one."""

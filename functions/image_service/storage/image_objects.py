@@ -4,11 +4,12 @@ import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
 
 from image_service import contract
-from image_service.errors import ImageNotFoundError
+from image_service.errors import ImageNotFoundError, UploadNotReceivedError
 from image_service.storage import clients
 from image_service.storage.errors import dependency, error_code
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 _STORE = "image store"
 # Chunks a staged upload is streamed in: hashing a 50 MB image never holds it all in memory.
 _CHUNK_BYTES = 1024 * 1024
+# What S3 answers for a key, or a version of it, that is not there (GetObject, CopyObject's
+# source, DeleteObject and the tagging calls with a VersionId).
+_MISSING = ("NoSuchKey", "NoSuchVersion", "404", "NotFound")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,19 +88,25 @@ class ImageObjects:
         self, source_key: str, key: str, *, source_version: str | None, content_type: str, sha256: str
     ) -> str | None:
         """Copy one version of an object to `key` (server side) with new headers; the new
-        version's id when the bucket is versioned."""
+        version's id when the bucket is versioned. A source that is gone (a concurrent completion
+        deleted it once it had published the image) is an upload not received."""
         source: Any = {"Bucket": self._bucket, "Key": source_key}
         if source_version is not None:
             source["VersionId"] = source_version
         with dependency(_STORE):
-            response = self._client.copy_object(
-                Bucket=self._bucket,
-                Key=key,
-                CopySource=source,
-                MetadataDirective="REPLACE",
-                ContentType=content_type,
-                Metadata={"sha256": sha256},
-            )
+            try:
+                response = self._client.copy_object(
+                    Bucket=self._bucket,
+                    Key=key,
+                    CopySource=source,
+                    MetadataDirective="REPLACE",
+                    ContentType=content_type,
+                    Metadata={"sha256": sha256},
+                )
+            except ClientError as err:
+                if error_code(err) in _MISSING:
+                    raise UploadNotReceivedError("The uploaded bytes are no longer staged.") from err
+                raise
         return response.get("VersionId")
 
     def presigned_post(
@@ -134,14 +144,36 @@ class ImageObjects:
             try:
                 return self._client.get_object(Bucket=self._bucket, Key=key)
             except ClientError as err:
-                if error_code(err) in ("NoSuchKey", "404", "NotFound"):
+                if error_code(err) in _MISSING:
                     return None
                 raise
 
-    def put_derived(self, key: str, data: bytes, *, content_type: str) -> None:
-        """Store bytes made from an image (a variant), as immutable as the image."""
+    def put_derived(self, key: str, data: bytes, *, content_type: str) -> str | None:
+        """Store bytes made from an image (a variant) tagged as an orphan, so that the lifecycle
+        rule expires them unless `adopt` removes the tag; the new version's id when versioned."""
+        tag_key, tag_value = contract.ORPHAN_TAG
         with dependency(_STORE):
-            self._client.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type)
+            response = self._client.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                Tagging=urlencode({tag_key: tag_value}),
+            )
+        return response.get("VersionId")
+
+    def adopt(self, key: str, version_id: str | None) -> None:
+        """Remove the orphan tag from this version of a derived object: it lives as long as its
+        image now. A version already deleted (its image's delete swept it) needs nothing."""
+        with dependency(_STORE):
+            try:
+                if version_id is None:
+                    self._client.delete_object_tagging(Bucket=self._bucket, Key=key)
+                else:
+                    self._client.delete_object_tagging(Bucket=self._bucket, Key=key, VersionId=version_id)
+            except ClientError as err:
+                if error_code(err) not in _MISSING:
+                    raise
 
     def delete_prefix(self, prefix: str) -> None:
         """Delete every object under a prefix (an image's variants)."""
@@ -156,12 +188,16 @@ class ImageObjects:
 
     def delete(self, key: str, version_id: str | None = None) -> None:
         """Delete the object (versioned buckets keep it as a noncurrent version), or with
-        `version_id` that exact version, for good."""
+        `version_id` that exact version, for good (a version already gone needs nothing)."""
         with dependency(_STORE):
-            if version_id is None:
-                self._client.delete_object(Bucket=self._bucket, Key=key)
-            else:
-                self._client.delete_object(Bucket=self._bucket, Key=key, VersionId=version_id)
+            try:
+                if version_id is None:
+                    self._client.delete_object(Bucket=self._bucket, Key=key)
+                else:
+                    self._client.delete_object(Bucket=self._bucket, Key=key, VersionId=version_id)
+            except ClientError as err:
+                if error_code(err) not in _MISSING:
+                    raise
 
     def mark_orphan(self, key: str) -> None:
         """Tag an object no metadata points at, so the lifecycle rule expires it."""

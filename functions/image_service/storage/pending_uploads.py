@@ -9,6 +9,7 @@ from image_service.storage.errors import dependency
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _UPLOADS = "upload store"
 
@@ -37,6 +38,15 @@ class PendingUploads:
             return None
         return PendingUpload.from_item(from_dynamo(item))
 
-    def delete(self, image_id: str) -> None:
-        with dependency(_UPLOADS):
-            self._client.delete_item(TableName=self._table, Key={"id": {"S": image_id}})
+    def closing(self, pending: PendingUpload) -> "TransactWriteItemTypeDef":
+        """The removal of this tenant's pending upload, conditional on its still being there: part
+        of the transaction that publishes its image (ImageCatalog.put_completed), so one completion
+        at most publishes it, and none does once it is closed."""
+        return {
+            "Delete": {
+                "TableName": self._table,
+                "Key": {"id": {"S": pending.image_id}},
+                "ConditionExpression": "attribute_exists(id) AND tenant_id = :tenant_id",
+                "ExpressionAttributeValues": {":tenant_id": {"S": pending.tenant_id}},
+            }
+        }

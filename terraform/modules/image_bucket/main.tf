@@ -100,7 +100,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   }
 
   # Bytes of a large upload never completed go after a day, and so does every version of them
-  # (completion copies what it verified and deletes the staged version itself).
+  # (completion copies what it verified and, once the image is published, deletes the staged
+  # version itself).
   rule {
     id     = "expire-unfinished-uploads"
     status = "Enabled"
@@ -115,6 +116,26 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 
     noncurrent_version_expiration {
       noncurrent_days = var.staging_expiration_days
+    }
+  }
+
+  # Variants are a cache of their image: a variant goes after variant_expiration_days (made
+  # again on the next request), so none left by a delete whose sweep failed lives longer; one
+  # deleted or replaced goes after a day, not after the originals' recovery window.
+  rule {
+    id     = "expire-variants"
+    status = "Enabled"
+
+    filter {
+      prefix = var.variants_prefix
+    }
+
+    expiration {
+      days = var.variant_expiration_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 1
     }
   }
 

@@ -17,3 +17,8 @@ output "staging_prefix" {
   description = "Key prefix of uploads waiting for completion (expired by the lifecycle rule)."
   value       = var.staging_prefix
 }
+
+output "variants_prefix" {
+  description = "Key prefix of resized variants (expired by the lifecycle rule)."
+  value       = var.variants_prefix
+}

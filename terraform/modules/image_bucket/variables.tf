@@ -69,3 +69,25 @@ variable "staging_expiration_days" {
     error_message = "staging_expiration_days must be a whole number of days, at least 1."
   }
 }
+
+variable "variants_prefix" {
+  type        = string
+  description = "Key prefix of resized variants (variants_prefix in functions/image_service/variants.py; a unit test compares them). Variants are a cache of their image: made on request, deleted with it, expired after variant_expiration_days and made again on the next request."
+  default     = "variants/"
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]+/$", var.variants_prefix))
+    error_message = "variants_prefix must be lowercase letters, digits and '-', ending with '/'."
+  }
+}
+
+variable "variant_expiration_days" {
+  type        = number
+  description = "Days a variant is kept before it expires (the next request makes it again): the bound on any variant left behind by a delete whose sweep failed. A variant made during its image's delete is removed by the function that made it, or expires after a day (orphan tag)."
+  default     = 30
+
+  validation {
+    condition     = var.variant_expiration_days >= 1 && var.variant_expiration_days == floor(var.variant_expiration_days)
+    error_message = "variant_expiration_days must be a whole number of days, at least 1."
+  }
+}
