@@ -362,13 +362,19 @@ def inspect(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def logs(session: nox.Session) -> None:
-    """Recent Lambda logs from CloudWatch Logs (`-- --function NAME --since MINUTES --follow`)."""
+    """Recent Lambda logs from CloudWatch Logs (`-- --function upload_image --since MINUTES --follow`)."""
     install_groups(session, "inspect")
-    args = list(session.posargs)
     deployed = stack.load()
-    if deployed is not None and not any(arg.startswith("--function") for arg in args):
-        args += [f"--function={name}" for name in sorted(deployed.function_names.values())]
-    session.run("python", "-m", "devtools.lambda_logs", *args, env=emulator_process.aws_environment())
+    # The stack's functions by operation name: the default set, and what short names resolve to.
+    args = ["--deployed", json.dumps(deployed.function_names)] if deployed else []
+    session.run(
+        "python",
+        "-m",
+        "devtools.lambda_logs",
+        *args,
+        *session.posargs,
+        env=emulator_process.aws_environment(),
+    )
 
 
 @nox.session(python=PYTHON)
