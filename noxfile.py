@@ -324,23 +324,14 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def info(session: nox.Session) -> None:
-    """API id, base URL and API key of the emulator stack (`-- --json` or `-- --env` for scripts)."""
-    deployed = deployed_stack(session)
+    """URL, API keys, bucket and table of the emulator stack, and whether it answers (`-- --json`/`--env`)."""
+    report = stack.info(deployed_stack(session))
     if "--env" in session.posargs:
-        print(f"export BASE_URL={shlex.quote(deployed.base_url)} API_KEY={shlex.quote(deployed.api_key)}")
+        print(report.env())
+        if not report.usable:
+            session.error(report.problem)
         return
-    if "--json" in session.posargs:
-        print(
-            json.dumps(
-                {"api_id": deployed.api_id, "base_url": deployed.base_url, "api_key": deployed.api_key}
-            )
-        )
-        return
-    print(f"api_id    {deployed.api_id}\nbase_url  {deployed.base_url}\napi_key   {deployed.api_key}")
-    print(f"bucket    {deployed.bucket_name}\ntable     {deployed.table_name}")
-    for name, value in sorted(deployed.api_keys.items()):
-        if name != "default":
-            print(f"api_key   {value}  ({name}: another tenant)")
+    print(json.dumps(report.as_json(), indent=1) if "--json" in session.posargs else report.text())
 
 
 @nox.session(python=PYTHON, default=False)
