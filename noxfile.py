@@ -250,20 +250,29 @@ def seed(session: nox.Session) -> None:
 @nox.session(python=PYTHON, default=False)
 def docs(session: nox.Session) -> None:
     """Swagger UI for openapi/api.yaml on http://localhost:8080 (the API's CORS origin), calling the stack."""
+    import signal  # noqa: PLC0415 - only this session handles a signal
+
     install_groups(session, "docs")
     deployed = deployed_stack(session)
-    session.run(
-        "python",
-        "-m",
-        "devtools.api_docs",
-        "--server-url",
-        deployed.base_url,
-        "--origin",
-        deployed.cors_allow_origin,
-        "--api-key",
-        deployed.api_key,
-        *session.posargs,
-    )
+
+    # SIGTERM to nox (`kill`, a process manager) is handled as Ctrl-C: nox then stops the server
+    # before it exits (by default it would die and leave the server holding the port).
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        session.run(
+            "python",
+            "-m",
+            "devtools.api_docs",
+            "--server-url",
+            deployed.base_url,
+            "--origin",
+            deployed.cors_allow_origin,
+            "--api-key",
+            deployed.api_key,
+            *session.posargs,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @nox.session(python=PYTHON, default=False)
