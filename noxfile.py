@@ -277,20 +277,29 @@ def seed(session: nox.Session) -> None:
 @nox.session(python=PYTHON, default=False)
 def docs(session: nox.Session) -> None:
     """Swagger UI for openapi/api.yaml on http://localhost:8080 (the API's CORS origin), calling the stack."""
+    import signal  # noqa: PLC0415 - only this session handles a signal
+
     install_groups(session, "docs")
     deployed = deployed_stack(session)
-    session.run(
-        "python",
-        "-m",
-        "devtools.api_docs",
-        "--server-url",
-        deployed.base_url,
-        "--origin",
-        deployed.cors_allow_origin,
-        "--api-key",
-        deployed.api_key,
-        *session.posargs,
-    )
+
+    # SIGTERM to nox (`kill`, a process manager) is handled as Ctrl-C: nox then stops the server
+    # before it exits (by default it would die and leave the server holding the port).
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        session.run(
+            "python",
+            "-m",
+            "devtools.api_docs",
+            "--server-url",
+            deployed.base_url,
+            "--origin",
+            deployed.cors_allow_origin,
+            "--api-key",
+            deployed.api_key,
+            *session.posargs,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @nox.session(python=PYTHON, default=False)
@@ -351,23 +360,14 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def info(session: nox.Session) -> None:
-    """API id, base URL and API key of the emulator stack (`-- --json` or `-- --env` for scripts)."""
-    deployed = deployed_stack(session)
+    """URL, API keys, bucket and table of the emulator stack, and whether it answers (`-- --json`/`--env`)."""
+    report = stack.info(deployed_stack(session))
     if "--env" in session.posargs:
-        print(f"export BASE_URL={shlex.quote(deployed.base_url)} API_KEY={shlex.quote(deployed.api_key)}")
+        print(report.env())
+        if not report.usable:
+            session.error(report.problem)
         return
-    if "--json" in session.posargs:
-        print(
-            json.dumps(
-                {"api_id": deployed.api_id, "base_url": deployed.base_url, "api_key": deployed.api_key}
-            )
-        )
-        return
-    print(f"api_id    {deployed.api_id}\nbase_url  {deployed.base_url}\napi_key   {deployed.api_key}")
-    print(f"bucket    {deployed.bucket_name}\ntable     {deployed.table_name}")
-    for name, value in sorted(deployed.api_keys.items()):
-        if name != "default":
-            print(f"api_key   {value}  ({name}: another tenant)")
+    print(json.dumps(report.as_json(), indent=1) if "--json" in session.posargs else report.text())
 
 
 @nox.session(python=PYTHON, default=False)
@@ -389,13 +389,19 @@ def inspect(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def logs(session: nox.Session) -> None:
-    """Recent Lambda logs from CloudWatch Logs (`-- --function NAME --since MINUTES --follow`)."""
+    """Recent Lambda logs from CloudWatch Logs (`-- --function upload_image --since MINUTES --follow`)."""
     install_groups(session, "inspect")
-    args = list(session.posargs)
     deployed = stack.load()
-    if deployed is not None and not any(arg.startswith("--function") for arg in args):
-        args += [f"--function={name}" for name in sorted(deployed.function_names.values())]
-    session.run("python", "-m", "devtools.lambda_logs", *args, env=emulator_process.aws_environment())
+    # The stack's functions by operation name: the default set, and what short names resolve to.
+    args = ["--deployed", json.dumps(deployed.function_names)] if deployed else []
+    session.run(
+        "python",
+        "-m",
+        "devtools.lambda_logs",
+        *args,
+        *session.posargs,
+        env=emulator_process.aws_environment(),
+    )
 
 
 @nox.session(python=PYTHON)

@@ -3,12 +3,17 @@
 The assets come from the swagger-ui-py package (no CDN); the document is the contract with its
 gateway-only extensions removed and the deployed base URL as the first server. Runs inside the
 `docs` (or `test`) session's venv, which has PyYAML and swagger-ui-py.
+
+The server stops, closing its port, on Ctrl-C (SIGINT), on SIGTERM, and when the process that
+started it (nox) goes away, however it ended: a port left held would refuse the next `nox -s docs`.
 """
 
 import argparse
 import functools
 import json
+import os
 import shutil
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +37,7 @@ ASSETS = (
     "favicon-32x32.png",
 )
 GATEWAY_EXTENSION = "x-amazon-apigateway-"
+PARENT_POLL_SECONDS = 0.5  # how often the server checks that the process that started it is alive
 
 INDEX_HTML = """<!doctype html>
 <html lang="en">
@@ -129,6 +135,31 @@ def serving(site: Path, origin: str) -> Iterator[str]:
         httpd.server_close()
 
 
+def _watch_parent(parent: int, httpd: ThreadingHTTPServer, done: threading.Event) -> None:
+    """Shuts the server down once its parent is gone (the process is then re-parented)."""
+    while os.getppid() == parent:
+        if done.wait(PARENT_POLL_SECONDS):
+            return
+    httpd.shutdown()
+
+
+def serve_until_stopped(httpd: ThreadingHTTPServer) -> None:
+    """Serves on the main thread until SIGINT, SIGTERM or the parent's exit; then closes the port."""
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM as Ctrl-C
+    done = threading.Event()
+    parent = os.getppid()
+    if parent != 1:  # started by init (detached), there is no parent to outlive
+        threading.Thread(target=_watch_parent, args=(parent, httpd, done), daemon=True).start()
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        done.set()
+        signal.signal(signal.SIGTERM, previous)
+        httpd.server_close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server-url", required=True, help="base URL of the deployed API")
@@ -147,13 +178,9 @@ def main() -> None:
     print(f"Swagger UI: {args.origin}/  (API: {args.server_url})")
     if args.api_key and not args.preauthorize:
         print(f"Authorize -> api_key: {args.api_key}")
-    print("Ctrl-C stops it.")
-    try:
-        httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        httpd.server_close()
+    print("Ctrl-C (or SIGTERM) stops it.", flush=True)
+    serve_until_stopped(httpd)
+    print(f"Swagger UI stopped; port {httpd.server_address[1]} is free.", flush=True)
 
 
 if __name__ == "__main__":

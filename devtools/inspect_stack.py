@@ -1,6 +1,6 @@
 """`nox -s inspect`: what the emulator holds (buckets, objects, tables, items, functions, APIs) as tables.
 
-Usage: python -m devtools.inspect_stack [objects|items|functions|apis|all ...]
+Usage: python -m devtools.inspect_stack [buckets|objects|tables|items|functions|apis|all ...]
                                         [--bucket NAME] [--table NAME] [--limit N]
 
 Runs in the session's virtualenv (boto3, rich); noxfile.py never imports it. boto3 finds the
@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_s3 import S3Client
 
-SECTIONS = ("objects", "items", "functions", "apis")
+# What each selector shows: every bucket, the deployed bucket's objects, every table, the deployed
+# table's items, every function, and the REST APIs with their keys and usage plans.
+SECTIONS = ("buckets", "objects", "tables", "items", "functions", "apis")
 DEFAULT_LIMIT = 50
 MAX_CELL = 28  # characters of an item attribute (other than the key) shown before "…"
 # Item attributes shown first (after the table's key), in this order; the rest follow alphabetically.
@@ -375,18 +377,18 @@ def render(section: Section) -> Table:
 
 def build(name: str, args: argparse.Namespace) -> Iterator[Section]:
     """The sections one selector shows, each fetched only when the previous one is printed."""
-    if name == "objects":
-        s3 = boto3.client("s3")
-        yield bucket_section(s3)
+    if name == "buckets":
+        yield bucket_section(boto3.client("s3"))
+    elif name == "objects":
         if args.bucket:
-            yield object_section(s3, args.bucket, args.limit)
+            yield object_section(boto3.client("s3"), args.bucket, args.limit)
         else:
             yield Section("objects", ("key",), note="no bucket deployed: pass --bucket NAME")
+    elif name == "tables":
+        yield table_section(boto3.client("dynamodb"))
     elif name == "items":
-        dynamodb = boto3.client("dynamodb")
-        yield table_section(dynamodb)
         if args.table:
-            yield item_section(dynamodb, args.table, args.limit)
+            yield item_section(boto3.client("dynamodb"), args.table, args.limit)
         else:
             yield Section("items", ("item",), note="no table deployed: pass --table NAME")
     elif name == "functions":
@@ -417,7 +419,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         nargs="*",
         type=section_name,
         metavar="SECTION",
-        help=f"what to show: {', '.join(SECTIONS)} or all (default)",
+        help=f"what to show, one or more of: {', '.join(SECTIONS)}, or all (the default)",
     )
     parser.add_argument("--bucket", help="bucket whose objects to list (default: the deployed one)")
     parser.add_argument("--table", help="table whose items to scan (default: the deployed one)")

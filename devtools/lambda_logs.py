@@ -2,9 +2,12 @@
 
 Usage: python -m devtools.lambda_logs [--function NAME ...] [--since MINUTES] [--follow]
 
-Reads the log group `/aws/lambda/<function>` of each function (every `/aws/lambda/` group when none
-is named). MiniStack writes there what AWS does: START, the handler's output, END and REPORT per
-invocation. Powertools JSON lines are shown as `LEVEL message key=value ...`.
+Reads the log group `/aws/lambda/<function>` of each function: the deployed ones by default (the
+session passes terraform's `function_names` output as `--deployed`), else every `/aws/lambda/` group.
+A function is named by its operation (`upload_image`, a key of `function_names`) or in full
+(`image-service-upload-image`); a name matching no function is an error listing the valid ones.
+MiniStack writes there what AWS does: START, the handler's output, END and REPORT per invocation.
+Powertools JSON lines are shown as `LEVEL message key=value ...`.
 Runs in the session's virtualenv (boto3, rich); noxfile.py never imports it."""
 
 import argparse
@@ -170,6 +173,60 @@ def lambda_groups(logs: "CloudWatchLogsClient") -> list[str]:
     )
 
 
+class UnknownFunctionError(ValueError):
+    """A --function name that matches no deployed function and no log group."""
+
+
+def resolve(requested: Sequence[str], deployed: Mapping[str, str], groups: Sequence[str]) -> list[str]:
+    """The log groups of the functions asked for, each named by operation or in full.
+
+    `deployed` maps operation names to function names (terraform's `function_names`); `groups` are
+    the `/aws/lambda/` groups on the endpoint, so a function outside the stack can be named in full.
+    Without a stack, an operation name also finds the one group whose name ends in it, hyphenated
+    (`upload_image` -> `...-upload-image`). Raises UnknownFunctionError naming the valid choices."""
+    existing = {function_of(group) for group in groups}
+    full_names = set(deployed.values()) | existing
+    resolved: list[str] = []
+    unknown: list[str] = []
+    for name in requested:
+        bare = function_of(name)
+        operation = bare.replace("-", "_")
+        if operation in deployed:
+            resolved.append(deployed[operation])
+        elif bare in full_names:
+            resolved.append(bare)
+        else:
+            suffix = "-" + operation.replace("_", "-")
+            matches = sorted(function for function in existing if function.endswith(suffix))
+            if not deployed and len(matches) == 1:
+                resolved.append(matches[0])
+            else:
+                unknown.append(name)
+    if unknown:
+        if deployed:
+            choices = [f"{short} ({full})" for short, full in sorted(deployed.items())]
+        else:
+            choices = sorted(existing)
+        raise UnknownFunctionError(
+            f"no function {', '.join(map(repr, unknown))}; valid: "
+            + (", ".join(choices) if choices else "none (nothing deployed, no /aws/lambda/ log group)")
+        )
+    return [GROUP_PREFIX + function for function in dict.fromkeys(resolved)]
+
+
+def deployed_functions(text: str) -> dict[str, str]:
+    """--deployed: a JSON object of operation name -> function name."""
+    try:
+        document = json.loads(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not JSON: {err}") from err
+    if not isinstance(document, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in document.items()
+    ):
+        raise argparse.ArgumentTypeError("expected a JSON object of operation name -> function name")
+    return document
+
+
 def merged(batches: Iterable[tuple[str, list[dict[str, Any]]]]) -> list[tuple[str, dict[str, Any]]]:
     """(function, event) pairs of several groups by time; each group's own order is kept."""
     pairs = [(function_of(group), event) for group, events in batches for event in events]
@@ -183,7 +240,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="append",
         dest="functions",
         metavar="NAME",
-        help="function to show (repeatable; default: the deployed ones, else every /aws/lambda/ group)",
+        help="function to show, by operation (upload_image) or in full (image-service-upload-image); "
+        "repeatable; default: the deployed ones, else every /aws/lambda/ group",
+    )
+    parser.add_argument(
+        "--deployed",
+        type=deployed_functions,
+        default={},
+        metavar="JSON",
+        help="the stack's functions as terraform's function_names output (nox -s logs passes it)",
     )
     parser.add_argument(
         "--since",
@@ -204,8 +269,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(soft_wrap=True, highlight=False)
     logs = boto3.client("logs")
     try:
-        groups = [GROUP_PREFIX + name for name in args.functions] if args.functions else lambda_groups(logs)
-    except (ClientError, BotoCoreError) as err:
+        if args.functions:
+            groups = resolve(args.functions, args.deployed, lambda_groups(logs))
+        elif args.deployed:
+            groups = [GROUP_PREFIX + name for name in sorted(args.deployed.values())]
+        else:
+            groups = lambda_groups(logs)
+    except (ClientError, BotoCoreError, UnknownFunctionError) as err:
         console.print(Text(f"logs: {err}", style="bold red"))
         return 1
     start_ms = int((time.time() - args.since * 60) * 1000)

@@ -6,12 +6,15 @@ tests read (`test_environment`). The emulator's stack (`load`) takes its outputs
 `terraform output -json > outputs.json`."""
 
 import json
+import shlex
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from devtools import terraform
-from devtools.emulator_process import aws_environment, endpoint
+from devtools.emulator_process import aws_environment, endpoint, health
 
 
 @dataclass(frozen=True)
@@ -108,3 +111,104 @@ def from_outputs_file(path: Path) -> Stack:
 def load() -> Stack | None:
     """What `nox -s deploy` deployed on the emulator, or None."""
     return from_outputs(terraform.outputs(), emulator=endpoint())
+
+
+# --- `nox -s info` ------------------------------------------------------------------------------
+
+
+def api_answers(base_url: str, timeout: float = 2.0) -> bool:
+    """Whether the gateway knows this API: a listing without a key is refused with 403 when it does
+    (on the emulator and on AWS alike); an API the emulator no longer holds answers 404."""
+    try:
+        with urllib.request.urlopen(f"{base_url}/v1/images", timeout=timeout):  # noqa: S310 - our own URL
+            return True
+    except urllib.error.HTTPError as err:
+        return err.code == 403
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class Info:
+    """What `nox -s info` reports: the deployed stack and whether it can be used right now."""
+
+    stack: Stack
+    emulator_answers: bool
+    api_answers: bool
+
+    @property
+    def usable(self) -> bool:
+        return self.emulator_answers and self.api_answers
+
+    @property
+    def problem(self) -> str:
+        """Why the URL and keys can't be used now, and what to run; empty when they can."""
+        endpoint = self.stack.emulator_endpoint
+        if not self.emulator_answers:
+            return (
+                f"the emulator at {endpoint} does not answer: the stack's URL and keys are unusable "
+                "until it runs again (`nox -s up`, or `nox -s deploy`)"
+            )
+        if not self.api_answers:
+            return (
+                f"the emulator at {endpoint} answers but does not hold API {self.stack.api_id}: the stack's "
+                "URL and keys are stale (`nox -s deploy` recreates it)"
+            )
+        return ""
+
+    def as_json(self) -> dict[str, object]:
+        """Every value a script needs: the keys by name, the resource names, the emulator's state."""
+        stack = self.stack
+        return {
+            "usable": self.usable,
+            "problem": self.problem or None,
+            "emulator": {"endpoint": stack.emulator_endpoint, "answers": self.emulator_answers},
+            "api_answers": self.api_answers,
+            "api_id": stack.api_id,
+            "base_url": stack.base_url,
+            "api_key": stack.api_key,
+            "api_keys": dict(sorted(stack.api_keys.items())),
+            "stage_name": stack.stage_name,
+            "region": stack.region,
+            "bucket_name": stack.bucket_name,
+            "table_name": stack.table_name,
+            "uploads_table_name": stack.uploads_table_name,
+            "function_names": dict(sorted(stack.function_names.items())),
+            "cors_allow_origin": stack.cors_allow_origin,
+        }
+
+    def text(self) -> str:
+        """The plain report: a status line first, then the values, one a line."""
+        stack = self.stack
+        status = (
+            f"emulator  {stack.emulator_endpoint} answers; API {stack.api_id} deployed"
+            if self.usable
+            else f"DOWN      {self.problem}"
+        )
+        lines = [
+            status,
+            f"api_id    {stack.api_id}",
+            f"base_url  {stack.base_url}",
+            f"api_key   {stack.api_key}  (default)",
+            *(
+                f"api_key   {value}  ({name}: another tenant)"
+                for name, value in sorted(stack.api_keys.items())
+                if name != "default"
+            ),
+            f"bucket    {stack.bucket_name}",
+            f"table     {stack.table_name}",
+            f"uploads   {stack.uploads_table_name}",
+        ]
+        return "\n".join(lines)
+
+    def env(self) -> str:
+        """`--env`: exports for `eval`; when unusable, a line that tells the user so on stderr instead."""
+        if not self.usable:
+            return f"echo {shlex.quote('nox -s info: ' + self.problem)} >&2"
+        return f"export BASE_URL={shlex.quote(self.stack.base_url)} API_KEY={shlex.quote(self.stack.api_key)}"
+
+
+def info(stack: Stack) -> Info:
+    """The stack and whether its emulator and its API answer now."""
+    emulator_answers = health(stack.emulator_endpoint) is not None if stack.emulator_endpoint else True
+    return Info(stack, emulator_answers, emulator_answers and api_answers(stack.base_url))

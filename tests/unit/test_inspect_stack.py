@@ -271,7 +271,60 @@ def test_sections_are_chosen_by_name_and_all_is_the_default() -> None:
     assert inspect_stack.parse_args([]).sections == []
     args = inspect_stack.parse_args(["objects", "--limit", "3", "--bucket", "one", "--bucket", "two"])
     assert (args.sections, args.limit, args.bucket) == (["objects"], 3, "two")
-    with pytest.raises(SystemExit):
-        inspect_stack.parse_args(["buckets"])
+    assert inspect_stack.parse_args(["buckets", "tables"]).sections == ["buckets", "tables"]
     with pytest.raises(SystemExit):
         inspect_stack.parse_args(["--limit", "0"])
+
+
+def test_an_unknown_section_is_refused_naming_every_valid_one(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        inspect_stack.parse_args(["bucket"])
+    assert (
+        "'bucket' is not one of buckets, objects, tables, items, functions, apis, all"
+        in capsys.readouterr().err
+    )
+
+
+def test_the_help_lists_every_section(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        inspect_stack.parse_args(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "buckets, objects, tables, items, functions, apis, or all" in help_text
+
+
+def run_main(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("COLUMNS", "250")
+    assert inspect_stack.main(argv) == 0
+    return capsys.readouterr().out
+
+
+def test_buckets_and_tables_sections_show_only_those(
+    aws: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an object in the bucket and an item in the table
+    boto3.client("s3").put_object(Bucket=BUCKET, Key="images/only-in-objects", Body=b"x")
+    put_image_item("only-in-items")
+
+    # When `inspect -- buckets tables` runs with the deployed names
+    out = run_main(["buckets", "tables", "--bucket", BUCKET, "--table", TABLE], capsys, monkeypatch)
+
+    # Then it lists the buckets and the tables, and neither objects nor items nor the rest
+    assert "S3 buckets" in out
+    assert "DynamoDB tables" in out
+    for table in (TABLE, UPLOADS_TABLE, IDEMPOTENCY_TABLE):
+        assert table in out
+    assert "only-in-objects" not in out
+    assert "only-in-items" not in out
+    assert "Lambda functions" not in out
+
+
+def test_every_section_shows_once_by_default(
+    aws: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    boto3.client("s3").put_object(Bucket=BUCKET, Key="images/k1", Body=b"x")
+    out = run_main(["--bucket", BUCKET, "--table", TABLE], capsys, monkeypatch)
+    for title in ("S3 buckets", f"objects in s3://{BUCKET}", "DynamoDB tables", f"items in {TABLE}"):
+        assert out.count(title) == 1, title
+    assert "Lambda functions" in out
+    assert "REST APIs and stages" in out
+    assert "images/k1" in out

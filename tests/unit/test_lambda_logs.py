@@ -6,7 +6,18 @@ import time
 import boto3
 import pytest
 
-from devtools.lambda_logs import Tail, describe, event_time, fetch_events, format_event, lambda_groups, merged
+from devtools import lambda_logs
+from devtools.lambda_logs import (
+    Tail,
+    UnknownFunctionError,
+    describe,
+    event_time,
+    fetch_events,
+    format_event,
+    lambda_groups,
+    merged,
+    resolve,
+)
 
 GROUP = "/aws/lambda/image-service-get-image"
 POWERTOOLS_LINE = json.dumps(
@@ -34,6 +45,13 @@ def log_group(aws: None) -> str:
     logs.create_log_group(logGroupName=GROUP)
     logs.create_log_stream(logGroupName=GROUP, logStreamName="2026/11/24/[$LATEST]abc")
     return GROUP
+
+
+DEPLOYED = {
+    "upload_image": "image-service-upload-image",
+    "get_image": "image-service-get-image",
+    "list_images": "image-service-list-images",
+}
 
 
 def put(messages: list[str], timestamp: int, stream: str = "2026/11/24/[$LATEST]abc") -> None:
@@ -146,3 +164,88 @@ def test_groups_are_merged_by_time_keeping_each_groups_order() -> None:
         ("a", "a3"),
         ("b", "b3"),
     ]
+
+
+def test_a_function_is_found_by_its_operation_name_or_its_full_name() -> None:
+    # Given the deployed functions (terraform's function_names), one of them never invoked (no group)
+    groups = ["/aws/lambda/image-service-get-image"]
+
+    # Then the README's short names and the full names both give the function's log group, once each
+    assert resolve(["upload_image"], DEPLOYED, groups) == ["/aws/lambda/image-service-upload-image"]
+    assert resolve(["image-service-upload-image", "upload-image", "upload_image"], DEPLOYED, groups) == [
+        "/aws/lambda/image-service-upload-image"
+    ]
+    assert resolve(["/aws/lambda/image-service-get-image", "list_images"], DEPLOYED, groups) == [
+        "/aws/lambda/image-service-get-image",
+        "/aws/lambda/image-service-list-images",
+    ]
+
+
+def test_a_function_outside_the_stack_is_found_in_full_when_its_group_exists() -> None:
+    assert resolve(["other-fn"], DEPLOYED, ["/aws/lambda/other-fn"]) == ["/aws/lambda/other-fn"]
+
+
+def test_an_unknown_function_is_an_error_listing_the_valid_names() -> None:
+    with pytest.raises(UnknownFunctionError) as raised:
+        resolve(["upload_image", "uplaod_image"], DEPLOYED, [])
+    message = str(raised.value)
+    assert "'uplaod_image'" in message
+    assert "'upload_image'" not in message  # the valid one is not reported as unknown
+    assert "get_image (image-service-get-image)" in message
+    assert "upload_image (image-service-upload-image)" in message
+
+
+def test_without_a_stack_an_operation_name_finds_the_one_group_ending_in_it() -> None:
+    groups = ["/aws/lambda/image-service-upload-image", "/aws/lambda/image-service-start-upload"]
+    assert resolve(["upload_image"], {}, groups) == ["/aws/lambda/image-service-upload-image"]
+    with pytest.raises(UnknownFunctionError, match="valid: image-service-start-upload, image-service-upload"):
+        resolve(["delete_image"], {}, groups)
+    with pytest.raises(UnknownFunctionError, match="nothing deployed"):
+        resolve(["upload_image"], {}, [])
+
+
+def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = lambda_logs.main(argv)
+    return code, capsys.readouterr().out
+
+
+def test_logs_by_short_name_show_that_functions_events(
+    log_group: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given an event in get_image's group and the stack's function names as the session passes them
+    put(["a get_image line"], now_ms())
+    deployed = ["--deployed", json.dumps(DEPLOYED)]
+
+    # When `logs -- --function get_image` runs
+    code, out = run_main([*deployed, "--function", "get_image"], capsys)
+
+    # Then it reads that group and shows the event
+    assert code == 0
+    assert "CloudWatch Logs of 1 function(s)" in out
+    assert "image-service-get-image  a get_image line" in out
+
+
+def test_logs_of_an_unknown_function_fail_and_say_which_names_are_valid(
+    log_group: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run_main(["--deployed", json.dumps(DEPLOYED), "--function", "nope"], capsys)
+    assert code == 1
+    assert "no function 'nope'" in out
+    assert "upload_image (image-service-upload-image)" in out
+    assert "CloudWatch Logs of" not in out
+
+
+def test_without_function_the_deployed_ones_are_read(
+    log_group: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    boto3.client("logs").create_log_group(logGroupName="/aws/lambda/not-in-the-stack")
+    code, out = run_main(["--deployed", json.dumps(DEPLOYED)], capsys)
+    assert code == 0
+    assert "CloudWatch Logs of 3 function(s)" in out
+
+
+def test_deployed_must_be_an_object_of_names() -> None:
+    with pytest.raises(SystemExit):
+        lambda_logs.parse_args(["--deployed", '["upload_image"]'])
+    with pytest.raises(SystemExit):
+        lambda_logs.parse_args(["--deployed", "{not json"])
