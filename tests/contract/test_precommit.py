@@ -1,6 +1,5 @@
 """The pre-commit hooks run the same tool versions as the lint group (one pin per tool)."""
 
-import re
 import tomllib
 
 import yaml
@@ -10,7 +9,7 @@ from devtools import paths
 
 def test_hook_pins_match_the_lint_group() -> None:
     lint = tomllib.loads(paths.PYPROJECT.read_text())["dependency-groups"]["lint"]
-    pinned = {name: version for name, version in (re.split("==", item) for item in lint if "==" in item)}
+    pinned = dict(item.split("==", 1) for item in lint if "==" in item)
     config = yaml.safe_load((paths.ROOT / ".pre-commit-config.yaml").read_text())
     hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
     assert all(repo["repo"] == "local" for repo in config["repos"]), "hooks from git hosts need the network"
