@@ -21,9 +21,9 @@ VARIANT_REQUESTS = 12
 
 
 def test_parallel_completions_of_one_upload_all_answer_the_same_image(
-    api: Api, storage: Storage, user_id: str
+    api: Api, storage: Storage, user_id: str, audit_baseline: frozenset[str]
 ) -> None:
-    assert storage.audit() == []
+    assert set(storage.audit()) <= audit_baseline
     data = photo("PNG", (640, 480))
     for _ in range(ROUNDS):
         # Given an upload whose bytes reached S3
@@ -48,7 +48,7 @@ def test_parallel_completions_of_one_upload_all_answer_the_same_image(
         # and a later completion answers the same
         assert complete(api, ticket).json() == bodies[0]
     assert len(api.list_all(user_id)) == ROUNDS
-    assert storage.audit() == []
+    assert set(storage.audit()) <= audit_baseline
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +59,9 @@ def source() -> str:
 
 
 def test_variants_made_while_their_image_is_deleted_leave_nothing(
-    api: Api, storage: Storage, user_id: str, source: str
+    api: Api, storage: Storage, user_id: str, source: str, audit_baseline: frozenset[str]
 ) -> None:
-    assert storage.audit() == []
+    assert set(storage.audit()) <= audit_baseline
     outcomes: dict[int, int] = {}
     for _ in range(ROUNDS):
         # Given an image
@@ -92,4 +92,4 @@ def test_variants_made_while_their_image_is_deleted_leave_nothing(
         assert storage.keys(f"variants/{image_id}/") == []
         assert api.request("GET", f"/v1/images/{image_id}").status_code == 404
     assert sum(outcomes.values()) == ROUNDS * VARIANT_REQUESTS
-    assert storage.audit() == []
+    assert set(storage.audit()) <= audit_baseline
