@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         figures += api_paths.variant_path(target, plan, progress)
         figures += function_figures.cold_start_figures(plan.cold_start_runs, progress)
         figures += function_figures.memory_figures(progress)
+        figures += function_figures.image_work_figures(progress)
         zip_path = paths.lambda_zip(runtime.DEFAULT_ARCHITECTURE)
         if zip_path.exists():
             figures += artifact.artifact_figures(zip_path)

@@ -4,7 +4,11 @@
   path, until a handler is imported, beside the same for a bare `import boto3`, the floor every
   function pays; the top import-time contributors of one handler.
 - memory: one 4 MiB upload handled in-process, peak RSS above the warmed process's baseline, as a
-  multiple of the payload (S3 answered at the wire: the handler's and the SDK's own memory)."""
+  multiple of the payload (S3 answered at the wire: the handler's and the SDK's own memory).
+- image work: the worst cases the cost model allows (the most expensive kinds of image at the
+  decode budget, verified and made into the largest variant), the function's whole resident set
+  at its peak beside its memory size (contract.FUNCTION_MEMORY_MB, Terraform's lambda_memory_size:
+  tests/unit/test_hostile_images.py binds the two)."""
 
 import re
 import subprocess
@@ -19,6 +23,7 @@ from devtools import function_profile, paths, runtime
 
 COLD_START_TARGET = 1.5
 MEMORY_TARGET = 3.0
+IMAGE_WORK_TARGET = 0.6  # of the function's memory, at the worst case
 MB = 1_000_000
 _IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
 
@@ -137,3 +142,44 @@ def memory_figures(progress: Progress) -> list[Figure]:
             extra=measured,
         )
     ]
+
+
+_KINDS = {
+    "rgba-png": "RGBA PNG",
+    "webp": "RGBA WebP (lossless)",
+    "progressive-cmyk-jpeg": "progressive CMYK JPEG",
+}
+
+
+def image_work_figures(progress: Progress) -> list[Figure]:
+    tick = progress.step("worst-case image work", 1)
+    from image_service import contract  # noqa: PLC0415
+
+    measured = function_profile.image_work_peak_memory(paths.BUILD / "profile" / "image_work")
+    tick()
+    memory = Spread([contract.FUNCTION_MEMORY_MB * 2**20 / MB])
+    section = "Worst-case image work (in-process, beside the function's memory)"
+    figures = []
+    for case in measured["cases"]:
+        megapixels = case["width"] * case["height"] / 1e6
+        name = f"{_KINDS[case['kind']]} {case['width']}x{case['height']} ({megapixels:.1f} MP)"
+        baseline = case["rss_baseline_bytes"] / MB
+        for step, label in (("verify", "verified as an upload"), ("variant", "2048x2048 fill variant, PNG")):
+            figures.append(
+                Figure(
+                    section,
+                    f"{name}, {label}: peak RSS",
+                    "MB",
+                    Spread([case[f"{step}_rss_peak_bytes"] / MB]),
+                    memory,
+                    f"lambda_memory_size {contract.FUNCTION_MEMORY_MB} MB",
+                    IMAGE_WORK_TARGET,
+                    detail=(
+                        f"{case[f'{step}_ms']:.0f} ms; baseline RSS {baseline:.0f} MB (get_image imported); "
+                        f"file {case['file_bytes'] / MB:.1f} MB; decode budget "
+                        f"{contract.DECODE_BUDGET_BYTES / MB:.0f} MB"
+                    ),
+                    extra=case,
+                )
+            )
+    return figures

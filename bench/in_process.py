@@ -21,6 +21,7 @@ from bench.target import Target, upload_body
 from bench.timing import Load, Spread, run_load
 from devtools.function_profile import noise_png
 from tests.fixtures.api_events import LambdaContext, api_event
+from tests.fixtures.images import photo
 
 ROOT = Path(__file__).resolve().parent.parent
 TENANT = "bench-in-process"
@@ -166,4 +167,77 @@ def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress
                     detail=f"AWS calls: {get_calls}; a delete: {delete_calls}",
                 ),
             ]
+        figures += _verification(upload_image, direct, plan, progress)
     return figures
+
+
+# The upload's verification (image_types.detect_content_type: layout, cost, decode at 1/8) of a
+# 4 MiB photo may add this much to the in-process upload of it (issue 12).
+VERIFICATION_TARGET = 1.25
+_PHOTO_SIZE = (4250, 3190)  # a photo-like JPEG (quality 90) just under 4 MiB
+
+
+def _verification(
+    upload_image: ModuleType, direct: DirectStorage, plan: Plan, progress: Progress
+) -> list[Figure]:
+    """A 4 MiB photo uploaded in-process, beside the same upload less its verification (the
+    verification timed alone, on the same bytes) and beside the storage calls made directly."""
+    import time  # noqa: PLC0415
+
+    from image_service import contract  # noqa: PLC0415
+    from image_service.image_types import detect_content_type  # noqa: PLC0415
+
+    data = photo("JPEG", _PHOTO_SIZE)
+    check(len(data) <= contract.MAX_IMAGE_BYTES, f"the photo is {len(data)} bytes, over the inline limit")
+    body = upload_body("bench-in-process", data, "photo.jpg")
+    event = api_event("POST", "/v1/images", resource="/v1/images", body=body, api_key_id=TENANT)
+    count = plan.requests[max(SIZES)][1]
+    tick = progress.step("in-process 4 MiB photo", count * plan.runs * 3)
+
+    def verify(_index: int) -> None:
+        detect_content_type(data)
+
+    uploads, verifications, puts = [], [], []
+    for _ in range(plan.runs):
+        created: list[str] = []
+        uploads.append(
+            run_load(_upload(upload_image, event, created), requests=count, concurrency=1, tick=tick)
+        )
+        verifications.append(run_load(verify, requests=count, concurrency=1, tick=tick))
+        puts.append(run_load(lambda _i: direct.put(data), requests=count, concurrency=1, tick=tick))
+        direct.clean()
+        from image_service.image_store import get_image_store  # noqa: PLC0415
+
+        for image_id in created:
+            get_image_store().remove(image_id, TENANT)
+    upload, verification = _p50s(uploads), _p50s(verifications)
+    without = Spread([u - v for u, v in zip(upload.values, verification.values, strict=True)])
+    started = time.perf_counter()
+    detect_content_type(data)
+    section = "Upload verification (4 MiB JPEG photo, in-process)"
+    return [
+        Figure(
+            section,
+            f"upload_image, {len(data) / 1e6:.2f} MB photo {_PHOTO_SIZE[0]}x{_PHOTO_SIZE[1]}, p50",
+            "ms",
+            upload,
+            without,
+            "the same upload less its verification",
+            VERIFICATION_TARGET,
+            detail=(
+                f"verification alone p50 {verification.median:.1f} ms (layout, cost, JPEG decoded at 1/8); "
+                f"S3 put + DynamoDB put direct p50 {_p50s(puts).median:.1f} ms"
+            ),
+            extra={"verification_ms": verification.values, "storage_floor_ms": _p50s(puts).values},
+        ),
+        Figure(
+            section,
+            "the upload beside its storage floor, p50",
+            "ms",
+            upload,
+            _p50s(puts),
+            "S3 put + DynamoDB put",
+            UPLOAD_TARGET,
+            detail=f"one more verification, timed alone: {(time.perf_counter() - started) * 1000:.1f} ms",
+        ),
+    ]

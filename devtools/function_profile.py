@@ -4,9 +4,13 @@
   as the baseline the runtime pays anyway) is imported, one new process per run.
 - upload_peak_memory: what one inline upload (POST /v1/images) costs in memory above the baseline of
   a warmed process, as peak RSS and as traced Python allocations.
+- image_work_peak_memory: the worst cases the image cost model allows (contract.py): an image of
+  the most expensive kinds at the decode budget, verified as an upload and made into the largest
+  variant, with the function's whole resident set at its peak beside its memory size.
 
 Usage: python -m devtools.function_profile cold-start [--runs N] [--path DIR ...] [MODULE ...]
        python -m devtools.function_profile memory [--bytes N]
+       python -m devtools.function_profile image-work
 
 Standard library only at import, like the rest of devtools. upload_peak_memory runs its measurement
 in a child of the current interpreter, which needs the `test` group (moto, the `lambda` group)."""
@@ -367,6 +371,97 @@ def _upload_memory_child(payload_bytes: int, storage: Literal["wire", "moto"]) -
     )
 
 
+# The worst cases of image work: the most expensive kinds of image, each as large as the decode
+# budget lets it be (the first test of the cost model is that these pass verification), and the
+# variant that costs most (2048x2048, a fill: the largest output and working copy).
+WORST_CASES = ("rgba-png", "webp", "progressive-cmyk-jpeg")
+_WORST_VARIANT = {"width": "2048", "height": "2048", "fit": "fill", "format": "png"}
+
+
+def worst_case_image(kind: str, path: Path) -> dict[str, Any]:
+    """Write the largest image of `kind` the cost model accepts (within 2% of the decode budget)
+    to `path`; its size and dimensions. Pillow encodes it (a gradient: a compressible picture,
+    so that the 50 MiB cap of a large upload is not the limit)."""
+    from PIL import Image  # noqa: PLC0415
+
+    from image_service import contract  # noqa: PLC0415
+
+    budget = contract.DECODE_BUDGET_BYTES * 0.98
+    if kind == "rgba-png":
+        side, mode, options = int((budget / 4) ** 0.5), "RGBA", {"format": "PNG", "compress_level": 1}
+    elif kind == "webp":
+        side, mode, options = (
+            int((budget / 17) ** 0.5),
+            "RGBA",
+            {"format": "WEBP", "lossless": True, "method": 0},
+        )
+    else:  # 4:4:4:4 progressive: 8 bytes of coefficients a pixel, and the decode at 1/8
+        side, mode = int((budget / 8.07) ** 0.5), "CMYK"
+        options = {"format": "JPEG", "progressive": True, "quality": 90}
+    gradient = Image.linear_gradient("L").resize((side, side))
+    image = Image.merge(mode, [gradient, gradient.transpose(Image.Transpose.ROTATE_90)] * (len(mode) // 2))
+    image.save(path, **options)
+    return {"kind": kind, "width": side, "height": side, "file_bytes": path.stat().st_size}
+
+
+def image_work_peak_memory(work_dir: Path) -> dict[str, Any]:
+    """Peak resident memory of the worst cases (WORST_CASES), each in a fresh process that imported
+    get_image (the function that makes variants) and warmed Pillow: the baseline RSS, then the
+    peak (VmHWM) while verifying the image as an upload does (mapped from /tmp, as a large upload
+    is), then while making the worst variant of it, with their times."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "IMAGES_BUCKET": "profile-images",
+        "IMAGES_TABLE": "profile-images",
+        "UPLOADS_TABLE": "profile-uploads",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join([str(paths.FUNCTIONS), str(paths.ROOT)]),
+    }
+    results = []
+    for kind in WORST_CASES:
+        path = work_dir / f"worst-{kind}"
+        image = worst_case_image(kind, path)
+        code = f"from devtools.function_profile import _image_work_child; _image_work_child({str(path)!r})"
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=paths.ROOT, check=False
+        )
+        path.unlink()
+        if result.returncode != 0:
+            raise RuntimeError(f"the image work measurement failed:\n{result.stderr.strip()}")
+        results.append({**image, **json.loads(result.stdout.strip().splitlines()[-1])})
+    return {"cases": results}
+
+
+def _image_work_child(path: str) -> None:
+    """What image_work_peak_memory measures, in a fresh process; prints one JSON line."""
+    from image_service.handlers import get_image  # noqa: F401, PLC0415  (what the function imports)
+    from image_service.image_types import detect_content_type  # noqa: PLC0415
+    from image_service.variants import parse_spec, render  # noqa: PLC0415
+    from tests.fixtures.images import photo  # noqa: PLC0415
+
+    for fmt in ("JPEG", "PNG", "WEBP", "GIF"):  # warm: plugins, codecs, lazy imports
+        spec = parse_spec(_WORST_VARIANT, "image/png")
+        render(photo(fmt, (64, 48)), spec)  # type: ignore[arg-type]
+    spec = parse_spec(_WORST_VARIANT, "image/png")
+    measured: dict[str, Any] = {}
+    with Path(path).open("rb") as source:
+        _settle_rss()
+        measured["rss_baseline_bytes"], _ = _memory_status()
+        started = time.perf_counter()
+        measured["content_type"] = detect_content_type(source)
+        measured["verify_ms"] = (time.perf_counter() - started) * 1000
+        _, measured["verify_rss_peak_bytes"] = _memory_status()
+        _settle_rss()
+        started = time.perf_counter()
+        variant = render(source, spec)  # type: ignore[arg-type]
+        measured["variant_ms"] = (time.perf_counter() - started) * 1000
+        _, measured["variant_rss_peak_bytes"] = _memory_status()
+    measured["variant_bytes"] = len(variant)
+    print(json.dumps(measured))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m devtools.function_profile", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -379,9 +474,13 @@ def main(argv: list[str] | None = None) -> None:
     cold.add_argument("--stack-depths", type=int, default=1, help="spread runs over this many start depths")
     memory = commands.add_parser("memory", help="peak memory of one inline upload")
     memory.add_argument("--bytes", type=int, default=INLINE_UPLOAD_BYTES)
+    commands.add_parser("image-work", help="peak memory of the worst image work the cost model allows")
     args = parser.parse_args(argv)
     if args.command == "memory":
         print(json.dumps(upload_peak_memory(args.bytes), indent=2))
+        return
+    if args.command == "image-work":
+        print(json.dumps(image_work_peak_memory(paths.BUILD / "profile" / "image_work"), indent=2))
         return
     modules = args.modules or [f"image_service.handlers.{name}" for name in HANDLERS]
     report = cold_start_report(

@@ -80,8 +80,13 @@ variable "quota_per_day" {
 
 variable "lambda_memory_size" {
   type        = number
-  description = "Memory of each function in MB."
+  description = "Memory of each function in MB; at least the 512 the image cost model assumes (FUNCTION_MEMORY_MB in functions/image_service/contract.py: what an image may take to decode and resize is sized from it)."
   default     = 512
+
+  validation {
+    condition     = var.lambda_memory_size >= 512 && var.lambda_memory_size <= 10240
+    error_message = "lambda_memory_size must be from 512 (the image cost model's FUNCTION_MEMORY_MB) to 10240 MB."
+  }
 }
 
 variable "force_destroy_bucket" {

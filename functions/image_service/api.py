@@ -17,6 +17,7 @@ from image_service.errors import (
     ForbiddenError,
     ImageServiceError,
     MalformedJsonError,
+    PayloadTooLargeError,
     ValidationFailedError,
 )
 from image_service.models import ErrorDetail, ErrorResponse
@@ -70,8 +71,8 @@ def parse_body[ModelT: BaseModel](event: APIGatewayProxyEvent, model: type[Model
 
 
 def parse_json[ModelT: BaseModel](raw: bytes, model: type[ModelT]) -> ModelT:
-    """Body bytes validated against a model: 400 for bytes that are not JSON, 422 for JSON that
-    does not fit the model."""
+    """Body bytes validated against a model: 400 for bytes that are not JSON, 413 for a field over
+    a size limit (a model's `payload_too_large` error), 422 for JSON that does not fit the model."""
     if not raw:
         raise MalformedJsonError("The request body must be a JSON object.")
     try:
@@ -80,6 +81,9 @@ def parse_json[ModelT: BaseModel](raw: bytes, model: type[ModelT]) -> ModelT:
         errors = err.errors(include_url=False, include_input=False)
         if any(error["type"] == "json_invalid" for error in errors):
             raise MalformedJsonError("The request body is not valid JSON.") from err
+        too_large = [error for error in errors if error["type"] == "payload_too_large"]
+        if too_large:
+            raise PayloadTooLargeError(too_large[0]["msg"]) from err
         raise ValidationFailedError(_describe(errors)) from err
 
 

@@ -7,6 +7,8 @@ from typing import Final
 # so the raw image is capped at 4 MiB (base64: 5,592,408 characters).
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
 MAX_IMAGE_BASE64_CHARS: Final = 4 * -(-MAX_IMAGE_BYTES // 3)
+# Where a client sends what is over the inline limit (named in the 413 an inline upload gets).
+LARGE_UPLOAD_PATH: Final = "/v1/images/uploads"
 
 # Larger images go straight to S3 with a presigned POST (POST /v1/images/uploads), are verified by
 # POST /v1/images/{image_id}/complete, and are served with a presigned GET (a redirect).
@@ -40,7 +42,29 @@ MAX_PAGE_SIZE: Final = 100
 MAX_CURSOR_CHARS: Final = 1024
 
 # Resized variants: made with Pillow on first request, stored in S3, served from there after.
+# Both sides of a variant stay within MAX_VARIANT_SIDE whatever is asked (a side not asked for
+# follows the aspect ratio, within that bound too), so its pixels stay within MAX_VARIANT_PIXELS.
 MAX_VARIANT_SIDE: Final = 2048
+MAX_VARIANT_PIXELS: Final = MAX_VARIANT_SIDE * MAX_VARIANT_SIDE
+
+# ---- The cost model of image work (image_cost.py applies it; bench/ measures it) ----
+# Every function has this much memory (terraform/variables.tf: lambda_memory_size's default and
+# minimum; tests/unit/test_image_cost.py compares them).
+FUNCTION_MEMORY_MB: Final = 512
+# What one image's pixels may take of it, decoded and resized: 40%. The runtime, boto3, Powertools,
+# pydantic and Pillow take about 70 MB of the rest, the request up to 30 MB: the worst case stays
+# under 60% of the function's memory (measured by `nox -s bench`).
+IMAGE_MEMORY_BYTES: Final = FUNCTION_MEMORY_MB * 1024 * 1024 * 2 // 5
+# Resizing reduces by whole factors first (reduce(), in bands of VARIANT_BAND_BYTES) to a working
+# copy under VARIANT_REDUCING_GAP times the variant's sides, then resamples (Lanczos): the copy, a
+# band and then the variant are reserved out of IMAGE_MEMORY_BYTES.
+VARIANT_REDUCING_GAP: Final = 2
+VARIANT_BAND_BYTES: Final = 4 * 1024 * 1024
+VARIANT_WORK_BYTES: Final = 4 * (VARIANT_REDUCING_GAP * MAX_VARIANT_SIDE) ** 2 + VARIANT_BAND_BYTES
+# What decoding an image may allocate (its pixels in Pillow's layout, the decoder's own buffers):
+# an upload whose full decode would need more is refused (400), so every stored image can be
+# verified, resized and converted inside IMAGE_MEMORY_BYTES.
+DECODE_BUDGET_BYTES: Final = IMAGE_MEMORY_BYTES - VARIANT_WORK_BYTES
 VARIANT_FITS: Final = ("contain", "cover", "fill")
 VARIANT_FORMATS: Final = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 

@@ -43,6 +43,12 @@ class TooManyPixelsError(BadRequestError):
     code = "too_many_pixels"
 
 
+class ImageTooCostlyError(BadRequestError):
+    """Decoding the image would take more memory than the cost model allows (contract.py)."""
+
+    code = "image_too_costly"
+
+
 class ValidationFailedError(ImageServiceError):
     status = 422
     code = "validation_error"
@@ -80,6 +86,18 @@ class PayloadTooLargeError(ImageServiceError):
 class UnsupportedImageTypeError(ImageServiceError):
     status = 415
     code = "unsupported_media_type"
+
+
+class CorruptImageError(UnsupportedImageTypeError):
+    """The bytes start as an image but do not decode: truncated, or forged dimensions."""
+
+    code = "corrupt_image"
+
+
+class TrailingDataError(UnsupportedImageTypeError):
+    """Data follows the image's end marker (a polyglot: HTML, a script or an archive appended)."""
+
+    code = "trailing_data"
 
 
 class DependencyUnavailableError(ImageServiceError):

@@ -16,10 +16,12 @@ image's metadata and kept (untagged) or removed (see variant)."""
 
 import hashlib
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import IO, Any
 
 from aws_lambda_powertools import Logger
 
@@ -41,9 +43,6 @@ from image_service.storage.image_catalog import ImageCatalog
 from image_service.storage.image_objects import ImageObjects, StoredObject
 from image_service.storage.pending_uploads import PendingUploads
 from image_service.variants import VariantSpec
-
-# A staged upload is spooled to memory up to this size, to /tmp beyond it.
-_SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,10 +205,26 @@ class ImageStore:
         key = variants.object_key(record.image_id, spec)
         data = self.objects.find(key)
         if data is None:
-            data = variants.render(self.data(record), spec)
+            with self._source(record) as source:
+                data = variants.render(source, spec)
             self._store_variant(record, key, data, spec.content_type)
         inline = len(data) <= contract.MAX_IMAGE_BYTES
         return Served(key, spec.content_type, len(data), data if inline else None)
+
+    @contextmanager
+    def _source(self, record: ImageRecord) -> Iterator[bytes | IO[bytes]]:
+        """An image's bytes to decode: in memory up to the inline limit; a large upload's (up to
+        50 MiB) spooled to /tmp instead, so that they take no part of the decode budget."""
+        if record.size <= contract.MAX_IMAGE_BYTES:
+            yield self.data(record)
+            return
+        stored = self.objects.open(record.object_key)
+        if stored is None:
+            raise ImageNotFoundError("No image with this id.")
+        with tempfile.TemporaryFile() as spool:
+            for chunk in stored.chunks:
+                spool.write(chunk)
+            yield spool
 
     def _store_variant(self, record: ImageRecord, key: str, data: bytes, content_type: str) -> None:
         """Store a variant so that it never outlives its image. It is written tagged as an orphan
@@ -307,17 +322,19 @@ class Verified:
 
 
 def _verify(staged: StoredObject, *, keep: bool) -> Verified:
-    """Hash and check streamed bytes as an inline upload's are; spooled, not held, unless `keep`."""
+    """Hash and check streamed bytes as an inline upload's are; spooled, not held, unless `keep`
+    (metadata is stripped: what is checked is what will be stored, as for an inline upload)."""
     digest = hashlib.sha256()
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY_BYTES) as spool:
+    # On /tmp, mapped by detect_content_type: 50 MB need not be held in the decode budget.
+    with tempfile.TemporaryFile() as spool:
         for chunk in staged.chunks:
             digest.update(chunk)
             spool.write(chunk)
-        spool.seek(0)
-        content_type = detect_content_type(spool)  # type: ignore[arg-type]
         if keep:
             spool.seek(0)
-            return Verified(digest.hexdigest(), content_type, spool.read())
+            data = spool.read()
+            return Verified(digest.hexdigest(), detect_content_type(embedded_metadata.strip(data)), data)
+        content_type = detect_content_type(spool)
     return Verified(digest.hexdigest(), content_type, None)
 
 

@@ -1,58 +1,115 @@
-"""Image type detection from the bytes, never from names or headers: the magic number names the
-format, then the format's own parser must accept the structure (no polyglots, no truncated or
-forged headers) and the declared size must stay under the pixel cap (no decompression bombs)."""
+"""Image type detection and verification from the bytes, never from names or headers: the magic
+number names the format, the container must be complete with nothing after its end (image_layout),
+the declared size must stay under the pixel cap and the decode inside the cost model's budget
+(image_cost), and then the image must decode. What passes can be served, resized and converted.
+
+The first frame is decoded (the one variants are made from); the frames after it are checked as
+structure (every block present, up to the trailer), not decoded. A JPEG decodes at 1/8 scale:
+libjpeg still reads every entropy-coded bit, so truncation shows, at a fraction of the work."""
 
 import io
+import mmap
+import struct
 import warnings
-from typing import BinaryIO, Final
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, BinaryIO, Final
 
-from image_service import contract
-from image_service.errors import EmptyImageError, TooManyPixelsError, UnsupportedImageTypeError
+from image_service import contract, image_cost
+from image_service.errors import (
+    CorruptImageError,
+    EmptyImageError,
+    TooManyPixelsError,
+    UnsupportedImageTypeError,
+)
+from image_service.image_layout import NOT_AN_IMAGE, ImageBytes, Layout, read_layout, sniff_content_type
 
-_PILLOW_FORMATS: Final = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
-_NOT_AN_IMAGE = "The file is not a JPEG, PNG, GIF or WebP image."
+__all__ = ["DECODE_ERRORS", "detect_content_type", "mapped", "sniff_content_type", "verify"]
+
+PILLOW_FORMATS: Final = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+# What Pillow and its decoders raise for bytes they cannot decode.
+DECODE_ERRORS: Final = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, zlib.error)
 
 
-def sniff_content_type(data: bytes) -> str:
-    """The MIME type the leading bytes claim, among the allowed formats."""
-    if not data:
+def detect_content_type(data: bytes | IO[bytes]) -> str:
+    """The MIME type of a verified image (see the module docstring), or the 4xx error it gets. A
+    file is read whole from its start, mapped rather than copied (a spooled upload of 50 MB)."""
+    with mapped(data) as view:
+        return verify(view).content_type
+
+
+@contextmanager
+def mapped(data: bytes | IO[bytes]) -> Iterator[ImageBytes]:
+    """The bytes, or a read-only map of the whole file."""
+    if isinstance(data, bytes):
+        yield data
+        return
+    size = data.seek(0, io.SEEK_END)
+    data.seek(0)
+    if not size:
         raise EmptyImageError("The image file is empty.")
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    raise UnsupportedImageTypeError(_NOT_AN_IMAGE)
+    with mmap.mmap(data.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        yield view
 
 
-def detect_content_type(data: bytes | BinaryIO) -> str:
-    """The MIME type of a well-formed image of an allowed format, or an error for anything else.
-    Reads headers and checks structure without decoding pixels, so cost stays small. A file is
-    read from its current position (a spooled upload need not be held in memory)."""
-    stream = io.BytesIO(data) if isinstance(data, bytes) else data
-    start = stream.tell()
-    content_type = sniff_content_type(stream.read(12))
-    stream.seek(start)
-    # Imported here: only uploads parse images, and Pillow is the heaviest import in the zip.
+def check_pixels(layout: Layout) -> None:
+    if layout.pixels > contract.MAX_IMAGE_PIXELS:
+        raise TooManyPixelsError(
+            f"The image declares {layout.width}x{layout.height} pixels; "
+            f"the limit is {contract.MAX_IMAGE_PIXELS:,} pixels."
+        )
+
+
+def stream(data: ImageBytes) -> BinaryIO:
+    """A file over the bytes for Pillow, without copying them (an mmap is one already)."""
+    return io.BytesIO(data) if isinstance(data, bytes) else data  # type: ignore[return-value]
+
+
+def verify(data: ImageBytes) -> Layout:
+    """The layout of an image that decodes inside the budget; 400 or 415 with the reason."""
+    layout = read_layout(data)
+    check_pixels(layout)
+    if layout.content_type == "image/webp":
+        # Pillow 12 allocates the decoder's canvases on open: check before opening.
+        image_cost.check_decode(layout, image_cost.decode_cost(layout, "RGBA", source_bytes=len(data)))
+    if layout.content_type == "image/jpeg":
+        _check_jpeg_data(layout)
+    # Imported here: only uploads and variants decode images, and Pillow is the heaviest import.
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
 
+    if isinstance(data, mmap.mmap):
+        data.seek(0)
     try:
         with warnings.catch_warnings():
-            # Pillow warns of bombs below its own cap; the check below decides.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(stream, formats=[_PILLOW_FORMATS[content_type]]) as image:
-                width, height = image.size
-                if width * height > contract.MAX_IMAGE_PIXELS:
-                    raise TooManyPixelsError(
-                        f"The image declares {width}x{height} pixels; "
-                        f"the limit is {contract.MAX_IMAGE_PIXELS:,} pixels."
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the cap above decides
+            with Image.open(stream(data), formats=[PILLOW_FORMATS[layout.content_type]]) as image:
+                if image.size != (layout.width, layout.height):
+                    raise CorruptImageError(
+                        f"The {layout.name} image declares {layout.width}x{layout.height} pixels in its "
+                        f"container but {image.width}x{image.height} in its image data."
                     )
-                image.verify()
+                scale = image_cost.JPEG_SCALES[-1] if layout.content_type == "image/jpeg" else 1
+                cost = image_cost.decode_cost(layout, image.mode, source_bytes=len(data), scale=scale)
+                image_cost.check_decode(layout, cost)
+                if scale > 1:
+                    image.draft(None, (max(1, image.width // scale), max(1, image.height // scale)))
+                image.load()
     except Image.DecompressionBombError as err:  # Pillow's own cap, far above ours
         raise TooManyPixelsError(f"The limit is {contract.MAX_IMAGE_PIXELS:,} pixels.") from err
-    except (UnidentifiedImageError, SyntaxError, ValueError, EOFError, OSError) as err:
-        raise UnsupportedImageTypeError(_NOT_AN_IMAGE) from err
-    return content_type
+    except UnidentifiedImageError as err:
+        raise UnsupportedImageTypeError(NOT_AN_IMAGE) from err
+    except DECODE_ERRORS as err:
+        raise CorruptImageError(f"The {layout.name} image does not decode: {err}.") from err
+    return layout
+
+
+def _check_jpeg_data(layout: Layout) -> None:
+    """Every 8x8 block of every component codes at least one bit (its DC coefficient): data too
+    short for the declared size means forged dimensions (libjpeg would fill the rest with grey)."""
+    blocks = image_cost.jpeg_coefficient_bytes(layout) // 128
+    if layout.entropy_bytes * 8 < blocks:
+        raise CorruptImageError(
+            f"The JPEG image declares {layout.width}x{layout.height} pixels, more than its "
+            f"{layout.entropy_bytes:,} bytes of image data can hold (forged dimensions)."
+        )

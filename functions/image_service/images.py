@@ -11,7 +11,7 @@ from urllib.parse import quote
 from image_service import base64_codec, contract, embedded_metadata
 from image_service.errors import ImageNotFoundError, InvalidBase64Error, PayloadTooLargeError
 from image_service.image_types import detect_content_type
-from image_service.models import ImageDescription, ImageRecord
+from image_service.models import ImageDescription, ImageRecord, too_large_inline
 
 _IMAGE_ID = re.compile(contract.IMAGE_ID_PATTERN)
 
@@ -30,9 +30,7 @@ def decode_image(file_base64: str) -> bytes:
     except (base64_codec.Error, ValueError) as err:
         raise InvalidBase64Error("The 'file' field is not valid base64.") from err
     if len(data) > contract.MAX_IMAGE_BYTES:
-        raise PayloadTooLargeError(
-            f"The image is {len(data)} bytes; the limit is {contract.MAX_IMAGE_BYTES} bytes."
-        )
+        raise PayloadTooLargeError(too_large_inline())
     return data
 
 

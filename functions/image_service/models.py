@@ -6,7 +6,16 @@ function uses a few of these models, and its cold start pays for those alone."""
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from image_service import contract
 
@@ -66,7 +75,16 @@ class ImageDescription(BaseModel):
 class UploadRequest(ImageDescription):
     """Body of POST /v1/images: the image as base64 plus its descriptive metadata."""
 
-    file: Annotated[str, StringConstraints(min_length=1, max_length=contract.MAX_IMAGE_BASE64_CHARS)]
+    # Up to contract.MAX_IMAGE_BASE64_CHARS, as the spec says; longer is a 413 (payload_too_large,
+    # api.parse_json), not a schema error: the client needs the large-upload route, not a field fix.
+    file: Annotated[str, StringConstraints(min_length=1)]
+
+    @field_validator("file")
+    @classmethod
+    def _fits_inline(cls, value: str) -> str:
+        if len(value) > contract.MAX_IMAGE_BASE64_CHARS:
+            raise PydanticCustomError("payload_too_large", too_large_inline())
+        return value
 
     def described(self) -> ImageDescription:
         """The descriptive metadata alone (validated with this request), so that the base64 text,
@@ -75,6 +93,15 @@ class UploadRequest(ImageDescription):
             self.model_fields_set - {"file"},
             **{name: getattr(self, name) for name in ImageDescription.model_fields},
         )
+
+
+def too_large_inline() -> str:
+    """What a client with an image over the inline limit is told."""
+    return (
+        f"The image is over the {contract.MAX_IMAGE_BYTES // 2**20} MiB ({contract.MAX_IMAGE_BYTES:,} bytes) "
+        f"limit of inline uploads; upload it (up to {contract.MAX_LARGE_IMAGE_BYTES // 2**20} MiB) with "
+        f"POST {contract.LARGE_UPLOAD_PATH}, then POST /v1/images/{{image_id}}/complete."
+    )
 
 
 class UploadIntent(ImageDescription):

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from devtools.function_profile import noise_png
+from image_service import contract
 from tests.e2e.conftest import Api, Storage, photo
 from tests.fixtures.images import GIF, JPEG, WEBP, png, png_bomb
 
@@ -82,7 +84,8 @@ def test_bytes_round_trip_exactly(api: Api, user_id: str, data: bytes, content_t
 
 
 def test_an_image_near_the_size_limit_round_trips(api: Api, user_id: str) -> None:
-    data = png(1) + b"\0" * (4 * 1024 * 1024 - len(png(1)) - 16)  # a PNG header, 4 MiB in total
+    data = noise_png(contract.MAX_IMAGE_BYTES)  # a real PNG of random pixels, just under 4 MiB
+    assert len(data) > contract.MAX_IMAGE_BYTES - 4 * 1024
     created = upload(api, user_id, data, "big.png")
     fetched = api.request("GET", f"/v1/images/{created['image_id']}")
     assert fetched.content == data
@@ -162,8 +165,10 @@ def _upload_body(data: bytes) -> str:
         (
             _upload_body(b"GIF89a/*\x00\x00*/=1;alert(document.domain)//" + b"A" * 64),
             415,
-            "unsupported_media_type",
+            "corrupt_image",  # a GIF's magic, then no GIF
         ),
+        (_upload_body(png() + b"<html><script>alert(document.domain)</script></html>"), 415, "trailing_data"),
+        (_upload_body(photo("JPEG")[:-500]), 415, "corrupt_image"),
         (_upload_body(b""), 422, "validation_error"),
         (
             _upload_body(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
@@ -180,6 +185,8 @@ def _upload_body(data: bytes) -> str:
         "path-in-name",
         "decompression-bomb",
         "gif-script-polyglot",
+        "png-html-polyglot",
+        "truncated-jpeg",
         "empty-file",
         "svg",
     ],
@@ -200,7 +207,26 @@ def test_oversized_image_is_413(api: Api, storage: Storage) -> None:
     body = {"user_id": "alice", "image_name": "huge.jpg", "file": base64.b64encode(data[:-2]).decode()}
     response = api.request("POST", "/v1/images", json=body)
     assert response.status_code == 413
-    assert "4194304" in response.json()["error"]["message"]
+    assert f"{contract.MAX_IMAGE_BYTES:,} bytes" in response.json()["error"]["message"]
+    assert (storage.object_count(), storage.item_count()) == before
+
+
+def test_a_body_over_the_inline_limit_is_413_naming_the_large_upload_route(
+    api: Api, storage: Storage
+) -> None:
+    # Given an image whose base64 is just over the schema's maxLength (the body still fits Lambda's
+    # 6 MB payload, so this holds on AWS as on the emulator)
+    before = storage.object_count(), storage.item_count()
+    file = base64.b64encode(b"\xff\xd8\xff" + b"\0" * (contract.MAX_IMAGE_BYTES + 3)).decode()
+    assert len(file) > contract.MAX_IMAGE_BASE64_CHARS
+    response = api.request(
+        "POST", "/v1/images", json={"user_id": "alice", "image_name": "big.jpg", "file": file}
+    )
+    assert response.status_code == 413, response.text
+    error = response.json()["error"]
+    assert error["code"] == "payload_too_large"
+    assert "4 MiB" in error["message"]
+    assert "POST /v1/images/uploads" in error["message"]
     assert (storage.object_count(), storage.item_count()) == before
 
 

@@ -131,19 +131,25 @@ def test_s3_enforces_the_presigned_post_policy(api: Api, storage: Storage, user_
 
 
 @pytest.mark.parametrize(
-    ("declared", "data"),
-    [("image/png", b"GIF89a but not really an image"), ("image/png", JPEG)],
+    "case",
+    [
+        ("image/png", b"GIF89a but not really an image", "corrupt_image"),
+        ("image/png", JPEG, "unsupported_media_type"),  # a real JPEG, declared a PNG
+        ("image/png", png() + b"PK\x03\x04 a ZIP after the PNG", "trailing_data"),
+    ],
+    ids=["gif-magic-only", "jpeg-declared-png", "png-zip-polyglot"],
 )
 def test_bytes_that_fail_verification_are_refused_and_deleted(
-    api: Api, storage: Storage, user_id: str, declared: str, data: bytes
+    api: Api, storage: Storage, user_id: str, case: tuple[str, bytes, str]
 ) -> None:
+    declared, data, code = case
     ticket = start(api, user_id, content_type=declared)
     assert send(ticket, data).status_code in (200, 201, 204)
 
     refused = complete(api, ticket)
 
     assert refused.status_code == 415, refused.text
-    assert refused.json()["error"]["code"] == "unsupported_media_type"
+    assert refused.json()["error"]["code"] == code
     assert storage.keys(f"{contract.STAGING_PREFIX}{ticket['image_id']}") == []
     assert storage.keys(f"images/{ticket['image_id']}") == []
     assert api.request("GET", f"/v1/images/{ticket['image_id']}").status_code == 404

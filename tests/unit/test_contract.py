@@ -278,3 +278,31 @@ def test_variant_parameters_are_the_contract_values() -> None:
         assert params[side]["schema"]["maximum"] == contract.MAX_VARIANT_SIDE
     assert tuple(params["fit"]["schema"]["enum"]) == contract.VARIANT_FITS
     assert tuple(params["format"]["schema"]["enum"]) == tuple(contract.VARIANT_FORMATS)
+
+
+def test_the_inline_413_names_the_limit_and_the_large_upload_route() -> None:
+    """An inline upload over the limit answers 413 (not the schema's 422) pointing to the route
+    that takes it: the spec says so, with the contract's numbers."""
+    too_large = SPEC["paths"]["/v1/images"]["post"]["responses"]["413"]["description"]
+    assert f"{contract.MAX_IMAGE_BYTES // 2**20} MiB" in too_large
+    assert str(contract.MAX_IMAGE_BASE64_CHARS) in too_large
+    assert f"POST {contract.LARGE_UPLOAD_PATH}" in too_large
+    assert contract.LARGE_UPLOAD_PATH in SPEC["paths"]
+    assert f"{contract.MAX_LARGE_IMAGE_BYTES // 2**20} MiB" in too_large
+
+
+def test_the_spec_names_every_refusal_of_a_hostile_image() -> None:
+    unsupported = SPEC["components"]["responses"]["UnsupportedMediaType"]["description"]
+    for code in ("unsupported_media_type", "corrupt_image", "trailing_data"):
+        assert f"`{code}`" in unsupported
+    bad_request = SPEC["components"]["responses"]["BadRequest"]["description"]
+    assert "`image_too_costly`" in bad_request
+    assert "`too_many_pixels`" in bad_request
+    # the examples it gives are the cost model's: 4 bytes a pixel of PNG colour, 16 of WebP
+    assert f"about {contract.DECODE_BUDGET_BYTES / 4 / 1e6:.0f} million" in bad_request
+    assert f"about {contract.DECODE_BUDGET_BYTES / 16 / 1e6:.0f} million" in bad_request
+    get = SPEC["paths"]["/v1/images/{image_id}"]["get"]
+    assert {"400", "415"} <= set(get["responses"])
+    params = {p["name"]: p for p in get["parameters"] if "name" in p}
+    for side in ("width", "height"):
+        assert f"within {contract.MAX_VARIANT_SIDE}" in params[side]["description"]

@@ -166,8 +166,27 @@ def test_oversized_upload_is_413_naming_the_limit() -> None:
     body = {"user_id": "alice", "image_name": "big.jpg", "file": base64.b64encode(too_big[:-2]).decode()}
     response = upload(body)
     assert_error(response, 413, "payload_too_large")
-    assert str(contract.MAX_IMAGE_BYTES) in json_body(response)["error"]["message"]
+    assert f"{contract.MAX_IMAGE_BYTES:,} bytes" in json_body(response)["error"]["message"]
+    assert contract.LARGE_UPLOAD_PATH in json_body(response)["error"]["message"]
     assert stored_objects() == []
+
+
+def test_a_body_over_the_inline_limit_is_413_pointing_to_large_uploads() -> None:
+    # Given a 5 MB photo, whose base64 is over the schema's maxLength for `file`
+    photo = b"\xff\xd8\xff" + b"\0" * (5 * 1000 * 1000)
+    body = {"user_id": "alice", "image_name": "photo.jpg", "file": base64.b64encode(photo).decode()}
+    assert len(body["file"]) > contract.MAX_IMAGE_BASE64_CHARS
+
+    # When it is uploaded inline, the answer is 413 (not a schema error), naming the limit and the
+    # route that takes it, and nothing is stored
+    response = upload(body)
+    assert_error(response, 413, "payload_too_large")
+    message = json_body(response)["error"]["message"]
+    assert "4 MiB" in message
+    assert f"POST {contract.LARGE_UPLOAD_PATH}" in message
+    assert contract.LARGE_UPLOAD_PATH == "/v1/images/uploads"
+    assert stored_objects() == []
+    assert stored_items() == []
 
 
 def test_upload_body_sent_as_text_is_accepted_too() -> None:

@@ -123,7 +123,7 @@ def test_decode_enforces_the_size_limit_on_decoded_bytes() -> None:
     over_limit = base64.b64encode(b"\0" * (contract.MAX_IMAGE_BYTES + 1)).decode()
 
     assert len(decode_image(at_limit)) == contract.MAX_IMAGE_BYTES
-    with pytest.raises(PayloadTooLargeError, match=str(contract.MAX_IMAGE_BYTES)):
+    with pytest.raises(PayloadTooLargeError, match=f"{contract.MAX_IMAGE_BYTES:,} bytes"):
         decode_image(over_limit)
 
 

@@ -167,7 +167,7 @@ def test_complete_before_the_bytes_arrive_is_a_conflict_and_keeps_the_upload_ope
     [
         ("image/png", b"not an image at all", 415, "unsupported_media_type"),
         ("image/png", JPEG, 415, "unsupported_media_type"),  # bytes of another type than declared
-        ("image/png", png()[:-20], 415, "unsupported_media_type"),  # truncated
+        ("image/png", png()[:-20], 415, "corrupt_image"),  # truncated
         ("image/png", png_bomb(), 400, "too_many_pixels"),
     ],
 )
