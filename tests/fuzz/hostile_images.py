@@ -42,7 +42,10 @@ def _progressive_jpeg() -> bytes:
 
 
 def _png_16_bit() -> bytes:
-    return _saved(Image.linear_gradient("L").resize((40, 30)).convert("I").point(lambda v: v * 256), "PNG")
+    return _saved(
+        Image.linear_gradient("L").resize((40, 30)).convert("I").point(lambda v: v * 256).convert("I;16"),
+        "PNG",
+    )
 
 
 def _png_1_bit() -> bytes:
