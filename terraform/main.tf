@@ -176,3 +176,23 @@ module "api" {
   log_retention_days             = var.log_retention_days
   manage_account_cloudwatch_role = var.manage_api_gateway_account_cloudwatch_role
 }
+
+# Optional (cdn_enabled): CloudFront in front of the share-link route. Its domain is a variable,
+# not the distribution's output, so the functions can mint links on it without a cycle
+# (API -> functions -> distribution -> API).
+module "cdn" {
+  source = "./modules/cdn"
+  count  = var.cdn_enabled ? 1 : 0
+
+  name               = var.name_prefix
+  origin_domain_name = "${module.api.api_id}.execute-api.${var.region}.amazonaws.com"
+  origin_path        = "/${module.api.stage_name}"
+  domain_name        = var.cdn_domain_name
+  certificate_arn    = var.cdn_certificate_arn
+  route53_zone_id    = var.cdn_route53_zone_id
+  max_ttl_seconds    = var.cdn_max_ttl_seconds
+  price_class        = var.cdn_price_class
+  log_bucket_name    = "${var.name_prefix}-cdn-logs-${data.aws_caller_identity.current.account_id}"
+  log_retention_days = var.log_retention_days
+  force_destroy_logs = var.force_destroy_bucket
+}

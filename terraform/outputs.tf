@@ -54,3 +54,23 @@ output "region" {
   description = "Region of the stack (the end-to-end tests' SDK clients use it)."
   value       = var.region
 }
+
+output "cdn_base_url" {
+  description = "Base URL share links are minted on when cdn_enabled (https://<cdn_domain_name>), else null."
+  value       = one(module.cdn[*].base_url)
+}
+
+output "cdn_distribution_id" {
+  description = "CloudFront distribution id when cdn_enabled, else null (for invalidations)."
+  value       = one(module.cdn[*].distribution_id)
+}
+
+output "cdn_distribution_domain_name" {
+  description = "The distribution's *.cloudfront.net host name when cdn_enabled (the target of cdn_domain_name's DNS record), else null."
+  value       = one(module.cdn[*].distribution_domain_name)
+}
+
+output "cdn_log_bucket_name" {
+  description = "Bucket of the distribution's access logs when cdn_enabled, else null."
+  value       = one(module.cdn[*].log_bucket_name)
+}

@@ -173,3 +173,39 @@ variable "strip_original_metadata" {
   description = "Remove embedded metadata (EXIF with GPS and camera, XMP, IPTC, comments, PNG text) from originals on upload, losslessly, keeping the EXIF orientation. Off: originals are stored byte for byte as uploaded. Resized variants never carry metadata either way."
   default     = false
 }
+
+variable "cdn_enabled" {
+  type        = bool
+  description = "Put CloudFront in front of the share-link route (/v1/shared/*), cached by token, on the domain cdn_domain_name; share links are then minted on https://<cdn_domain_name>. AWS only: the emulator's CloudFront neither caches nor reaches API Gateway (terraform/modules/cdn/README.md)."
+  default     = false
+}
+
+variable "cdn_domain_name" {
+  type        = string
+  description = "With cdn_enabled: the distribution's domain, e.g. images.example.com (its own TLS certificate is what allows the TLSv1.2_2021 viewer policy)."
+  default     = null
+}
+
+variable "cdn_certificate_arn" {
+  type        = string
+  description = "With cdn_enabled: ARN of an ACM certificate in us-east-1 covering cdn_domain_name."
+  default     = null
+}
+
+variable "cdn_route53_zone_id" {
+  type        = string
+  description = "With cdn_enabled: the Route 53 hosted zone of cdn_domain_name, to create its alias records; null when DNS is managed elsewhere (point a CNAME at the cdn_distribution_domain_name output)."
+  default     = null
+}
+
+variable "cdn_max_ttl_seconds" {
+  type        = number
+  description = "With cdn_enabled: longest time an edge keeps a share link's answer (the origin's Cache-Control, bounded by the link's expiry, decides below it). It is how long a revoked or deleted link may still be served from the edge, unless invalidated."
+  default     = 300
+}
+
+variable "cdn_price_class" {
+  type        = string
+  description = "With cdn_enabled: CloudFront price class (PriceClass_100, PriceClass_200 or PriceClass_All)."
+  default     = "PriceClass_100"
+}
