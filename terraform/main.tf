@@ -19,6 +19,9 @@ locals {
     POWERTOOLS_LOG_LEVEL    = "INFO"
     CORS_ALLOW_ORIGIN       = var.cors_allow_origin
     STRIP_ORIGINAL_METADATA = tostring(var.strip_original_metadata)
+    # The preset table (validated by the variable here, and again by the functions as they start)
+    IMAGE_PRESETS            = jsonencode({ for name, preset in var.image_presets : name => { for field, value in preset : field => value if value != null } })
+    ALLOW_ARBITRARY_VARIANTS = tostring(var.allow_arbitrary_variants)
     # The tag the bucket's lifecycle rule expires: one fact, defined by the bucket module.
     ORPHAN_TAG_KEY   = module.bucket.orphan_tag.key
     ORPHAN_TAG_VALUE = module.bucket.orphan_tag.value

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from image_service import contract, http_caching, variants
+from image_service import contract, http_caching, presets
 from image_service.api import (
     SECURITY_HEADERS,
     binary_response,
@@ -21,6 +21,7 @@ from image_service.api import (
 from image_service.image_store import get_image_store
 from image_service.images import check_image_id, content_disposition, metadata_json, timestamp
 from image_service.models import DownloadLink
+from image_service.settings import get_settings
 
 app = create_app()
 
@@ -35,7 +36,13 @@ def get_image(image_id: str) -> Any:
     store = get_image_store()
     record = store.metadata(image_id, tenant_of(event))
     metadata = metadata_json(record) if with_metadata else None
-    spec = variants.parse_spec(event.query_string_parameters or {}, record.content_type)
+    settings = get_settings()
+    spec, _preset = presets.requested_variant(
+        event.query_string_parameters or {},
+        record.content_type,
+        presets=settings.presets,
+        allow_arbitrary=settings.allow_arbitrary_variants,
+    )
     etag = http_caching.entity_tag(record.sha256, metadata, variant=None if spec is None else spec.tag)
     headers = {
         **SECURITY_HEADERS,
