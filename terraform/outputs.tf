@@ -74,3 +74,8 @@ output "cdn_log_bucket_name" {
   description = "Bucket of the distribution's access logs when cdn_enabled, else null."
   value       = one(module.cdn[*].log_bucket_name)
 }
+
+output "image_presets" {
+  description = "The named presets (name -> width, height, fit, format) served by ?preset= and share links."
+  value       = var.image_presets
+}
