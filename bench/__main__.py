@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import api_paths, artifact, deploy_times, function_figures, in_process, noop_gateway
+from bench import api_paths, artifact, deploy_times, function_figures, in_process, noop_gateway, share_links
 from bench.figures import Figure, machine, write
 from bench.plan import DEFAULT, QUICK
 from bench.progress import Progress
@@ -59,10 +59,12 @@ def main(argv: list[str] | None = None) -> int:
             with noop_gateway.noop_gateway(target.endpoint, target.api_key) as noop:
                 figures += api_paths.upload_path(target, noop, plan, progress)
                 figures += api_paths.get_path(target, noop, plan, progress)
+                figures += share_links.share_link_path(target, noop, plan, progress)
                 figures += api_paths.list_path(target, noop, plan, progress)
         else:
             figures += api_paths.upload_path(target, None, plan, progress)
             figures += api_paths.get_path(target, None, plan, progress)
+            figures += share_links.share_link_path(target, None, plan, progress)
         figures += in_process.handlers_in_process(target, uploads_table, plan, progress)
         figures += api_paths.variant_path(target, plan, progress)
         figures += function_figures.cold_start_figures(plan.cold_start_runs, progress)
