@@ -217,3 +217,15 @@ variable "allow_arbitrary_variants" {
   description = "Whether `GET /v1/images/{id}` makes free-form variants (width, height, fit, format) besides the named presets. Recommended false in production: each distinct free-form request decodes the original and stores one more variant, so any key holder can make the functions do as much image work, and the bucket store as many copies, as they have requests; with presets only, each image has at most one variant per preset."
   default     = true
 }
+
+variable "link_base_url" {
+  type        = string
+  description = "Base URL of share links (`<base>/v1/shared/<token>`), when not the one a request came through. Empty (default): https://<the request's domain><stage or base path>, as API Gateway reports them (the execute-api URL, or a custom domain). `{host}`, `{api_id}` and `{stage}` are replaced per request by its Host header, the API id and the stage: the emulator stack's URLs (http://{host}/restapis/{api_id}/{stage}/_user_request_) need them."
+
+  default = ""
+
+  validation {
+    condition     = var.link_base_url == "" || can(regex("^https?://[^\\s]+[^/]$", var.link_base_url))
+    error_message = "link_base_url must be empty or an http(s) URL without a trailing slash."
+  }
+}
