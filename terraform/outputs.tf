@@ -79,3 +79,8 @@ output "image_presets" {
   description = "The named presets (name -> width, height, fit, format) served by ?preset= and share links."
   value       = var.image_presets
 }
+
+output "signing_keys_table_name" {
+  description = "Table holding each tenant's share-link signing-key state (the key material is in Secrets Manager)."
+  value       = module.signing_keys.table_name
+}

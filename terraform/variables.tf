@@ -253,3 +253,15 @@ variable "cdn_price_class" {
   description = "With cdn_enabled: CloudFront price class (PriceClass_100, PriceClass_200 or PriceClass_All)."
   default     = "PriceClass_100"
 }
+
+variable "link_base_url" {
+  type        = string
+  description = "Base URL of share links (`<base>/v1/shared/<token>`), when not the one a request came through. Empty (default): https://<the request's domain><stage or base path>, as API Gateway reports them (the execute-api URL, or a custom domain). `{host}`, `{api_id}` and `{stage}` are replaced per request by its Host header, the API id and the stage: the emulator stack's URLs (http://{host}/restapis/{api_id}/{stage}/_user_request_) need them."
+
+  default = ""
+
+  validation {
+    condition     = var.link_base_url == "" || can(regex("^https?://[^\\s]+[^/]$", var.link_base_url))
+    error_message = "link_base_url must be empty or an http(s) URL without a trailing slash."
+  }
+}

@@ -128,15 +128,17 @@ def cors_config() -> CORSConfig | None:
     )
 
 
-def create_app() -> APIGatewayRestResolver:
+def create_app(*, public: bool = False) -> APIGatewayRestResolver:
     """A resolver with the API's error model; each function registers its own route on it.
+    `public`: a keyless route any origin may use (its handler sets the CORS headers), so none of
+    the single allowed origin's.
 
     Each function calls this once its imports are done, so it also moves what they created out
     of the cyclic GC's reach (gc.freeze): modules, classes and the state of Powertools, botocore
     and pydantic, some 50,000 tracked objects that live as long as the process. Otherwise the
     first full collection, in the first request, walks them all (~12 ms) and frees nothing. The
     collector, off since the package's import (image_service/__init__.py), is then on again."""
-    app = APIGatewayRestResolver(cors=cors_config())
+    app = APIGatewayRestResolver(cors=None if public else cors_config())
 
     def _domain_error(err: ImageServiceError) -> Response[str]:
         if err.status >= 500:

@@ -27,8 +27,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Final
 
+from image_service.contract import PRESET_NAME_PATTERN
 from image_service.errors import LinkNotFoundError
-from image_service.presets import PRESET_NAME_PATTERN
 
 FORMAT: Final = 1
 MAC_BYTES: Final = 32

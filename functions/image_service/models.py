@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from image_service import contract
+from image_service.contract import PRESET_NAME_PATTERN
 
 
 def _reject_control_characters(value: str, allowed: str = "") -> str:
@@ -210,6 +211,7 @@ class ImageRecord(ImageMetadata):
 
     tenant_id: str = Field(description="API key id of the uploader (requestContext.identity.apiKeyId)")
     revision: int = Field(default=0, description="bumped by every metadata edit (optimistic locking)")
+    link_generation: int = Field(default=0, description="bumped to revoke every share link of the image")
     owner: str = Field(description="tenant and user, the key of the by-owner index")
     object_key: str
 
@@ -223,11 +225,16 @@ class ImageRecord(ImageMetadata):
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "ImageRecord":
         return cls.model_validate(
-            {**item, "size": int(item["size"]), "revision": int(item.get("revision", 0))}
+            {
+                **item,
+                "size": int(item["size"]),
+                "revision": int(item.get("revision", 0)),
+                "link_generation": int(item.get("link_generation", 0)),
+            }
         )
 
 
-_PRIVATE_FIELDS = {"tenant_id", "revision", "owner", "object_key"}
+_PRIVATE_FIELDS = {"tenant_id", "revision", "link_generation", "owner", "object_key"}
 
 
 class ImageList(BaseModel):
@@ -267,3 +274,47 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     error: ErrorDetail
+
+
+class LinkRequest(BaseModel):
+    """Body of POST /v1/images/{image_id}/links."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    preset: str | None = Field(default=None, pattern=PRESET_NAME_PATTERN)
+    expires_in: int = Field(
+        default=contract.LINK_DEFAULT_EXPIRY_SECONDS,
+        ge=contract.LINK_MIN_EXPIRY_SECONDS,
+        le=contract.LINK_MAX_EXPIRY_SECONDS,
+        strict=True,
+    )
+
+
+class ShareLink(BaseModel):
+    """Body of the 201 of POST /v1/images/{image_id}/links."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    url: str
+    expires_at: str
+    preset: str | None
+
+
+class SigningKey(BaseModel):
+    """One version of a tenant's share-link signing key (never its material)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    version: int
+    state: Literal["current", "active", "revoked"]
+    created_at: str
+    revoked_at: str | None
+
+
+class SigningKeyList(BaseModel):
+    """Body of GET /v1/signing-keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    current_version: int | None
+    keys: list[SigningKey]

@@ -20,7 +20,7 @@ from image_service import contract, variants
 from image_service.errors import ArbitraryVariantsDisabledError, BadRequestError, UnknownPresetError
 from image_service.variants import VariantSpec
 
-PRESET_NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+PRESET_NAME_PATTERN: Final = contract.PRESET_NAME_PATTERN
 _PRESET_NAME = re.compile(PRESET_NAME_PATTERN)
 # The query parameters of a free-form variant (GET /v1/images/{image_id}).
 FREE_FORM_PARAMETERS: Final = ("width", "height", "fit", "format")
@@ -119,7 +119,9 @@ def presets_json(presets: Mapping[str, Preset]) -> str:
 def preset_named(name: str, presets: Mapping[str, Preset]) -> Preset:
     preset = presets.get(name)
     if preset is None:
-        raise UnknownPresetError(f"No preset named {name!r}; this deployment has {', '.join(sorted(presets))}.")
+        raise UnknownPresetError(
+            f"No preset named {name!r}; this deployment has {', '.join(sorted(presets))}."
+        )
     return preset
 
 
@@ -136,9 +138,7 @@ def requested_variant(
     name = query.get("preset")
     if name is not None:
         if free_form:
-            raise BadRequestError(
-                f"Query parameter 'preset' cannot be combined with {', '.join(free_form)}."
-            )
+            raise BadRequestError(f"Query parameter 'preset' cannot be combined with {', '.join(free_form)}.")
         return preset_named(name, presets).spec(original_type), name
     if free_form and not allow_arbitrary:
         raise ArbitraryVariantsDisabledError(

@@ -64,7 +64,9 @@ def test_terraform_validates_what_the_code_validates() -> None:
 
 
 def test_the_spec_names_presets_as_the_code_does() -> None:
-    params = {p["name"]: p for p in SPEC["paths"]["/v1/images/{image_id}"]["get"]["parameters"] if "name" in p}
+    params = {
+        p["name"]: p for p in SPEC["paths"]["/v1/images/{image_id}"]["get"]["parameters"] if "name" in p
+    }
     assert params["preset"]["schema"]["pattern"] == PRESET_NAME_PATTERN
     for name in DEFAULT_PRESETS:
         assert f"`{name}`" in params["preset"]["description"]
@@ -120,8 +122,12 @@ def _photo(size: tuple[int, int] = (400, 200)) -> bytes:
 
 
 def _upload() -> str:
-    body = json.dumps({"user_id": "alice", "image_name": "a.jpg", "file": base64.b64encode(_photo()).decode()})
-    response = invoke(upload_image.lambda_handler, api_event("POST", "/v1/images", resource="/v1/images", body=body))
+    body = json.dumps(
+        {"user_id": "alice", "image_name": "a.jpg", "file": base64.b64encode(_photo()).decode()}
+    )
+    response = invoke(
+        upload_image.lambda_handler, api_event("POST", "/v1/images", resource="/v1/images", body=body)
+    )
     assert response["statusCode"] == 201, response["body"]
     image_id: str = json_body(response)["image_id"]
     return image_id
@@ -175,7 +181,8 @@ def test_unknown_or_combined_presets_are_refused(query: dict[str, str], code: st
 
 @pytest.mark.usefixtures("aws")
 @pytest.mark.parametrize(
-    "query", [{"width": "64"}, {"height": "64"}, {"format": "png"}, {"fit": "cover"}, {"width": "64", "fit": "fill"}]
+    "query",
+    [{"width": "64"}, {"height": "64"}, {"format": "png"}, {"fit": "cover"}, {"width": "64", "fit": "fill"}],
 )
 def test_without_arbitrary_variants_only_presets_are_made(
     monkeypatch: pytest.MonkeyPatch, query: dict[str, str]

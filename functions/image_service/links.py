@@ -1,0 +1,193 @@
+"""Share links: signing them, opening them (the keyless route), and revoking them; the tenants'
+signing keys and their rotation.
+
+Opening a link reads the image's item (whose it is, its link generation) and its tenant's key
+state on every request, so revocations hold at once; the key material is read from Secrets
+Manager once per process and version. Every way a link can be wrong but not expired (not a token,
+unknown or deleted image, unknown or revoked key version, a MAC that does not verify, an older
+link generation, a preset no longer in the table) is one LinkNotFoundError, with no hint which;
+a genuine link past its expiry is a LinkExpiredError. The expiry is checked last, so a forged
+expiry never earns the 410."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Literal
+
+from aws_lambda_powertools import Logger
+
+from image_service import link_tokens, presets
+from image_service.errors import (
+    CurrentSigningKeyError,
+    DependencyUnavailableError,
+    LinkExpiredError,
+    LinkNotFoundError,
+    SigningKeyNotFoundError,
+)
+from image_service.image_store import ImageStore, get_image_store
+from image_service.images import timestamp
+from image_service.link_tokens import LinkClaims
+from image_service.models import ImageRecord, SigningKey, SigningKeyList
+from image_service.presets import Preset
+from image_service.settings import get_settings
+from image_service.storage.image_links import ImageLinks
+from image_service.storage.signing_keys import KeyRing, KeyVersion, SigningKeySecrets, SigningKeyState
+from image_service.variants import VariantSpec
+
+logger = Logger(child=True)
+
+# Conditional writes lost to a concurrent rotation are retried this often, on fresh state.
+_ROTATION_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SignedLink:
+    token: str
+    expires_at: datetime
+    preset: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedLink:
+    """A link that verified: its image, the variant it shows (None: the original), its expiry."""
+
+    record: ImageRecord
+    spec: VariantSpec | None
+    claims: LinkClaims
+
+
+@dataclass(frozen=True, slots=True)
+class LinkService:
+    store: ImageStore
+    images: ImageLinks
+    state: SigningKeyState
+    secrets: SigningKeySecrets
+    presets: Mapping[str, Preset]
+
+    def sign(
+        self, image_id: str, tenant_id: str, *, preset: str | None, expires_in: int, now: datetime
+    ) -> SignedLink:
+        """A link to the tenant's image (or a preset of it), valid `expires_in` seconds."""
+        if preset is not None:
+            presets.preset_named(preset, self.presets)
+        record = self.store.metadata(image_id, tenant_id)
+        version, key = self._signing_key(tenant_id, now)
+        expires_at = int(now.timestamp()) + expires_in
+        claims = LinkClaims(
+            image_id=record.image_id,
+            preset=preset,
+            expires_at=expires_at,
+            key_version=version,
+            generation=record.link_generation,
+        )
+        token = link_tokens.encode(claims, tenant_id=tenant_id, key=key)
+        return SignedLink(token=token, expires_at=datetime.fromtimestamp(expires_at, UTC), preset=preset)
+
+    def open(self, token: str, *, now: datetime) -> OpenedLink:
+        """The image a link shows, once every check passed (see the module's docstring)."""
+        parsed = link_tokens.parse(token)
+        claims = parsed.claims
+        record = self.images.record(claims.image_id)
+        if record is None:
+            raise LinkNotFoundError("No such link.")
+        ring = self.state.get(record.tenant_id)
+        version = None if ring is None else ring.usable(claims.key_version)
+        key = None if version is None else self.secrets.material(record.tenant_id, version.secret_version_id)
+        if key is None or not link_tokens.verify(parsed, tenant_id=record.tenant_id, key=key):
+            raise LinkNotFoundError("No such link.")
+        if claims.generation != record.link_generation:
+            raise LinkNotFoundError("No such link.")  # the image's links were revoked since
+        spec = None
+        if claims.preset is not None:
+            preset = self.presets.get(claims.preset)
+            if preset is None:
+                raise LinkNotFoundError("No such link.")  # the preset left the table since
+            spec = preset.spec(record.content_type)
+        if now.timestamp() >= claims.expires_at:
+            raise LinkExpiredError("This link has expired.")
+        return OpenedLink(record=record, spec=spec, claims=claims)
+
+    def revoke_image_links(self, image_id: str, tenant_id: str) -> int:
+        return self.images.revoke_all(image_id, tenant_id)
+
+    def key_list(self, tenant_id: str) -> SigningKeyList:
+        ring = self.state.get(tenant_id)
+        if ring is None:
+            return SigningKeyList(current_version=None, keys=[])
+        return SigningKeyList(
+            current_version=ring.current,
+            keys=[_public(ring, ring.versions[n]) for n in sorted(ring.versions)],
+        )
+
+    def rotate(self, tenant_id: str, *, now: datetime) -> SigningKey:
+        """A new current key version (the first one on a tenant's first use); links signed with
+        older versions keep working until those are revoked."""
+        for _attempt in range(_ROTATION_ATTEMPTS):
+            ring = self.state.get(tenant_id)
+            secret_version = self.secrets.add(tenant_id)
+            created = timestamp(now)
+            if ring is None:
+                won = self.state.create(tenant_id, secret_version, created)
+            else:
+                won = self.state.rotate(ring, secret_version, created)
+            if won:
+                new = 1 if ring is None else ring.current + 1
+                logger.info("signing key rotated", tenant_id=tenant_id, key_version=new)
+                return SigningKey(version=new, state="current", created_at=created, revoked_at=None)
+        raise DependencyUnavailableError("Signing keys are being rotated concurrently; retry.")
+
+    def revoke_key(self, tenant_id: str, version: int, *, now: datetime) -> None:
+        """Links signed with this version die at once. The current version cannot be revoked
+        (rotate first); revoking a revoked version again changes nothing."""
+        if self.state.revoke(tenant_id, version, timestamp(now)):
+            logger.info("signing key revoked", tenant_id=tenant_id, key_version=version)
+            return
+        ring = self.state.get(tenant_id)
+        if ring is None or version not in ring.versions:
+            raise SigningKeyNotFoundError(f"No signing key version {version}.")
+        raise CurrentSigningKeyError(
+            f"Version {version} signs new links; rotate (POST /v1/signing-keys), then revoke it."
+        )
+
+    def _signing_key(self, tenant_id: str, now: datetime) -> tuple[int, bytes]:
+        """The current version and its material, the tenant's first version made on first use."""
+        ring = self.state.get(tenant_id)
+        if ring is None:
+            self.rotate(tenant_id, now=now)
+            ring = self.state.get(tenant_id)
+        if ring is None:
+            raise DependencyUnavailableError("The signing-key store did not keep the new key; retry.")
+        current = ring.versions[ring.current]
+        key = self.secrets.material(tenant_id, current.secret_version_id)
+        if key is None:
+            raise DependencyUnavailableError("The current signing key is missing from the secret store.")
+        return ring.current, key
+
+
+def _public(ring: KeyRing, version: KeyVersion) -> SigningKey:
+    state: Literal["current", "active", "revoked"]
+    if version.revoked_at is not None:
+        state = "revoked"
+    elif version.version == ring.current:
+        state = "current"
+    else:
+        state = "active"
+    return SigningKey(
+        version=version.version, state=state, created_at=version.created_at, revoked_at=version.revoked_at
+    )
+
+
+@lru_cache(maxsize=1)
+def get_link_service() -> LinkService:
+    settings = get_settings()
+    if not settings.signing_keys_table or not settings.signing_key_secret_prefix:
+        # A deployment error, not a client's: Terraform sets both on every link function.
+        raise RuntimeError("missing environment variables: SIGNING_KEYS_TABLE, SIGNING_KEY_SECRET_PREFIX")
+    return LinkService(
+        store=get_image_store(),
+        images=ImageLinks(settings.images_table),
+        state=SigningKeyState(settings.signing_keys_table),
+        secrets=SigningKeySecrets(settings.signing_key_secret_prefix),
+        presets=settings.presets,
+    )
