@@ -297,9 +297,13 @@ def module_resource_config(plan: Plan, module: str, address: str) -> dict[str, A
 
 
 def test_the_cdn_is_off_by_default(aws_plan: Plan) -> None:
+    # Links are minted where the request came in (no stage variable naming another base)
+    assert aws_plan.planned("module.api.aws_api_gateway_stage.this").get("variables") in (None, {})
     changes = aws_plan.resource_changes()
     assert [address for address in changes if address.startswith("module.cdn")] == []
-    assert [c["type"] for c in aws_plan.document["resource_changes"] if c["type"].startswith("aws_cloudfront")] == []
+    assert [
+        c["type"] for c in aws_plan.document["resource_changes"] if c["type"].startswith("aws_cloudfront")
+    ] == []
 
 
 def test_cdn_plan_adds_the_distribution_to_the_stack(cdn_plan: Plan) -> None:
@@ -315,6 +319,14 @@ def test_cdn_plan_adds_the_distribution_to_the_stack(cdn_plan: Plan) -> None:
     assert {address: actions for address, actions in changes.items() if actions != ["create"]} == {}
     # No DNS records without a Route 53 zone
     assert [address for address in changes if "aws_route53_record" in address] == []
+
+
+def test_links_are_minted_on_the_cdn_domain(cdn_plan: Plan) -> None:
+    # The stage tells the functions the base of the links they sign: the CDN's domain, known
+    # before the distribution exists (no cycle API -> functions -> distribution -> API)
+    stage = cdn_plan.planned("module.api.aws_api_gateway_stage.this")
+    assert stage["variables"] == {"linkBaseUrl": f"https://{CDN_DOMAIN}"}
+    assert cdn_plan.document["output_changes"]["cdn_base_url"]["after"] == f"https://{CDN_DOMAIN}"
 
 
 def test_distribution_serves_share_links_only_over_modern_tls(cdn_plan: Plan) -> None:
@@ -333,7 +345,8 @@ def test_distribution_serves_share_links_only_over_modern_tls(cdn_plan: Plan) ->
     assert shared["viewer_protocol_policy"] == "redirect-to-https"
     assert sorted(shared["allowed_methods"]) == sorted(shared["cached_methods"]) == ["GET", "HEAD"]
     assert not shared.get("origin_request_policy_id")
-    assert shared["function_association"] == [] and shared["lambda_function_association"] == []
+    assert shared["function_association"] == []
+    assert shared["lambda_function_association"] == []
     # Every other path is answered at the edge by the function, before any origin
     [default] = distribution["default_cache_behavior"]
     assert default["viewer_protocol_policy"] == "redirect-to-https"
@@ -376,7 +389,15 @@ def test_distribution_logs_every_request_to_a_private_bucket(cdn_plan: Plan) -> 
     config = module_resource_config(cdn_plan, "cdn", "aws_cloudfront_distribution.this")["expressions"]
     assert "aws_s3_bucket.logs.bucket_domain_name" in config["logging_config"][0]["bucket"]["references"]
     public_access = cdn_plan.planned(f"{CDN}.aws_s3_bucket_public_access_block.logs")
-    assert all(public_access[flag] is True for flag in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    assert all(
+        public_access[flag] is True
+        for flag in (
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        )
+    )
     [rule] = cdn_plan.planned(f"{CDN}.aws_s3_bucket_server_side_encryption_configuration.logs")["rule"]
     assert rule["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "AES256"
     [expiry] = cdn_plan.planned(f"{CDN}.aws_s3_bucket_lifecycle_configuration.logs")["rule"]
