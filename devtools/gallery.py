@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from devtools.api_docs import serve_until_stopped
+from devtools.serving import serve_until_stopped
 
 SITE = Path(__file__).resolve().parent / "gallery_site"
 # The page and its assets, by the path the browser asks for.

@@ -107,7 +107,7 @@ def test_every_image_renders_from_a_share_link(
     table = presets()
     # Given every request the browser makes, recorded
     requests_made: list[Request] = []
-    page.on("request", requests_made.append)
+    page.on("request", lambda request: requests_made.append(request))
 
     # When a person opens the gallery for the user
     page.goto(f"{gallery_url}?user_id={user_id}")
