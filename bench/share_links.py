@@ -51,6 +51,20 @@ def _get_links(target: Target, urls: list[str], sizes: list[int]) -> Callable[[i
     return get
 
 
+def _keyed_gets(target: Target, ids: list[str]) -> Callable[[int], None]:
+    """GET /v1/images/{id} of the same images with the API key: the keyed route's own cost."""
+
+    def get(index: int) -> None:
+        response = target.http.get(
+            f"{target.base_url}/v1/images/{ids[index % len(ids)]}",
+            headers=target.headers({"accept": "image/*"}),
+            timeout=60,
+        )
+        response.raise_for_status()
+
+    return get
+
+
 def _public_noop(target: Target, noop: NoopGateway, size: int) -> Callable[[int], None]:
     params = {"bytes": str(size)}
 
@@ -108,4 +122,24 @@ def share_link_path(target: Target, noop: NoopGateway | None, plan: Plan, progre
                         target=UPLOAD_TARGET if concurrency == 1 else None,
                     )
                 )
+            # What a link adds to the keyed GET of the same bytes (which reads the image's record
+            # too): the token's check and the signing-key state's read.
+            count = plan.requests[size][1]
+            tick = progress.step(f"share link vs keyed get {size_label(size)}", count * plan.runs * 2)
+            shared_runs, keyed_runs = [], []
+            for _ in range(plan.runs):
+                shared_runs.append(
+                    run_load(_get_links(target, urls, sizes), requests=count, concurrency=1, tick=tick)
+                )
+                keyed_runs.append(
+                    run_load(_keyed_gets(target, ids), requests=count, concurrency=1, tick=tick)
+                )
+            figures.append(
+                load_figure(
+                    SECTION,
+                    f"original, {size_label(size)}, 1 client, beside the keyed GET, p50",
+                    shared_runs,
+                    Floor([load.p50 for load in keyed_runs], "GET /v1/images/{id} with the key, same images"),
+                )
+            )
     return figures
