@@ -243,3 +243,13 @@ def test_without_arbitrary_variants_only_presets_are_served(api: Api, user_id: s
     with Image.open(io.BytesIO(small.content)) as image:
         assert image.size == (320, 240)
     assert api.request("GET", f"/v1/images/{image_id}").content == data
+
+
+def test_other_methods_on_a_link_answer_405(api: Api, user_id: str) -> None:
+    image_id, _ = _upload(api, user_id)
+    url = _link(api, image_id)["url"]
+    for method in ("PUT", "POST", "DELETE", "PATCH"):
+        answer = requests.request(method, url, timeout=60)
+        assert answer.status_code == 405, (method, answer.text)
+        assert answer.headers["Allow"] == "GET, OPTIONS"
+    assert _fetch(url).status_code == 200
