@@ -17,7 +17,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from devtools import emulator_process, paths, stack, stack_status
+from devtools import cleaning, emulator_process, paths, stack, stack_status
 from tests.fixtures.ports import free_port
 
 pytestmark = pytest.mark.emulator
@@ -40,7 +40,10 @@ def emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setattr(paths, "EMULATOR_PID", emulator_dir / "emulator.pid")
     monkeypatch.setattr(paths, "EMULATOR_STATE_DIR", emulator_dir / "state")
     monkeypatch.setattr(paths, "EMULATOR_S3_DIR", emulator_dir / "state" / "s3-objects")
-    monkeypatch.setattr(paths, "EMULATOR_STATE", tmp_path / "emulator.tfstate")
+    monkeypatch.setattr(paths, "TERRAFORM_BUILD", tmp_path / "terraform")
+    monkeypatch.setattr(paths, "EMULATOR_STATE", tmp_path / "terraform" / "emulator.tfstate")
+    monkeypatch.setattr(paths, "EMULATOR_ENV", tmp_path / "emulator.env")
+    paths.TERRAFORM_BUILD.mkdir()
     yield endpoint
     pid = emulator_process.running_pid()
     if pid is not None:
@@ -144,4 +147,33 @@ def test_a_crash_loses_what_changed_since_the_last_graceful_stop_but_not_s3_byte
     _table(dynamodb, LOST_TABLE)
     assert stack_status.main() == 0
     assert "holds all 3 resources" in capsys.readouterr().out
+    assert emulator_process.stop() is True
+
+
+def test_reset_wipes_both_halves_so_the_next_start_is_empty(
+    emulator: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a stack saved at a graceful stop, and the Terraform state recording it
+    emulator_process.start(sys.executable)
+    s3, dynamodb = _clients(emulator)
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="before", Body=b"saved bytes")
+    _table(dynamodb, SAVED_TABLE)
+    _table(dynamodb, LOST_TABLE)
+    _terraform_state(paths.EMULATOR_STATE)
+    paths.EMULATOR_ENV.write_text("export AWS_ENDPOINT_URL=...\n")
+    assert emulator_process.stop() is True
+    # When `reset` removes what it removes (nox -s reset: stop, then cleaning.stack_state())
+    removed = cleaning.remove(cleaning.stack_state())
+    # Then both halves are gone, and the next start is an empty emulator with nothing recorded
+    assert paths.EMULATOR_STATE_DIR in removed
+    assert paths.EMULATOR_STATE in removed
+    assert not paths.EMULATOR_ENV.exists()
+    emulator_process.start(sys.executable)
+    s3, dynamodb = _clients(emulator)
+    assert _tables(dynamodb) == []
+    assert s3.list_buckets()["Buckets"] == []
+    monkeypatch.setattr(stack, "load", lambda: None)
+    assert stack_status.main() == 0
+    assert "nothing deployed" in capsys.readouterr().out
     assert emulator_process.stop() is True
