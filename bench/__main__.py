@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             figures += api_paths.get_path(target, None, plan, progress)
             figures += share_links.share_link_path(target, None, plan, progress)
         figures += in_process.handlers_in_process(target, uploads_table, plan, progress)
+        figures += share_links.signature_check(plan, progress)
         figures += api_paths.variant_path(target, plan, progress)
         figures += function_figures.cold_start_figures(plan.cold_start_runs, progress)
         figures += function_figures.memory_figures(progress)

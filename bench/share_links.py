@@ -1,12 +1,24 @@
-"""A share-link GET (GET /v1/shared/{token}, no API key) beside its floor.
+"""Share links (GET /v1/shared/{token}, no API key) measured two ways.
 
-Floor = the no-op function behind the same gateway on a keyless route (`/public`), answering as
-many bytes (the same base64 path), plus the S3 read of the image's bytes made directly: what the
-route cannot avoid. The rest is the link's own work: decoding and verifying the token, the
-image's record, the signing key (cached by each function instance). Same sizes and concurrency
-levels as the get rows (bench/api_paths.py)."""
+Through the gateway (`share_link_path`): a share-link GET beside its floor, the no-op function
+behind the same gateway on a keyless route (`/public`), answering as many bytes (the same base64
+path), plus the S3 read of the image's bytes made directly: what the route cannot avoid. The rest
+is the link's own work: decoding and verifying the token, the image's record, the signing-key
+state (the key material is cached by each function instance). Same sizes and concurrency levels as
+the get rows (bench/api_paths.py), and beside the keyed GET of the same images.
 
+In-process (`signature_check`): what the keyless route spends on a token before any AWS call
+(parse it strictly, recompute its HMAC-SHA256, compare in constant time), beside the bare
+HMAC-SHA256 of the same bytes, measured in this process."""
+
+import hashlib
+import hmac
+import secrets
+import sys
+import time
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bench.api_paths import UPLOAD_TARGET, Floor, check, clients, load_figure, size_label, uploaded
@@ -15,7 +27,7 @@ from bench.noop_gateway import NoopGateway
 from bench.plan import SIZES, Plan
 from bench.progress import Progress
 from bench.target import Target
-from bench.timing import Load, run_load
+from bench.timing import Load, Spread, run_load
 from devtools.function_profile import noise_png
 
 SECTION = "Share links (GET /v1/shared/{token}, no API key)"
@@ -143,3 +155,57 @@ def share_link_path(target: Target, noop: NoopGateway | None, plan: Plan, progre
                 )
             )
     return figures
+
+
+ROOT = Path(__file__).resolve().parent.parent
+# Calls per timed run: enough that a run lasts tens of milliseconds, well above the timer's grain.
+_CALLS = 20_000
+
+
+def _per_call_us(call: Callable[[], object], calls: int) -> float:
+    started = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.perf_counter() - started) / calls * 1e6
+
+
+def signature_check(plan: Plan, progress: Progress) -> list[Figure]:
+    """The token check of GET /v1/shared/{token} (link_tokens.parse + verify), per token."""
+    functions = str(ROOT / "functions")
+    if functions not in sys.path:
+        sys.path.insert(0, functions)
+    from image_service import link_tokens  # noqa: PLC0415
+
+    key, tenant = secrets.token_bytes(link_tokens.KEY_BYTES), "bench0tenant"
+    claims = link_tokens.LinkClaims(
+        image_id=str(uuid.uuid4()), preset="thumb", expires_at=2_000_000_000, key_version=1, generation=0
+    )
+    token = link_tokens.encode(claims, tenant_id=tenant, key=key)
+    parsed = link_tokens.parse(token)
+    message = parsed.signed
+
+    def check() -> None:
+        if not link_tokens.verify(link_tokens.parse(token), tenant_id=tenant, key=key):
+            raise RuntimeError("the benchmark's own token did not verify")
+
+    def bare_mac() -> None:
+        hmac.new(key, message, hashlib.sha256).digest()
+
+    tick = progress.step("share-link signature check", plan.runs * 2)
+    checks, macs = [], []
+    for _ in range(plan.runs):
+        checks.append(_per_call_us(check, _CALLS))
+        tick()
+        macs.append(_per_call_us(bare_mac, _CALLS))
+        tick()
+    return [
+        Figure(
+            "Share links in-process",
+            "signature check per token (parse, HMAC-SHA256, compare_digest)",
+            "µs",
+            Spread(checks),
+            Spread(macs),
+            "HMAC-SHA256 of the same bytes alone",
+            detail=f"token {len(token)} characters; {_CALLS:,} calls per run",
+        )
+    ]
