@@ -32,6 +32,9 @@ from devtools.function_profile import noise_png
 
 SECTION = "Share links (GET /v1/shared/{token}, no API key)"
 LINK_SECONDS = 3600  # outlives any run
+ROOT = Path(__file__).resolve().parent.parent
+# Calls per timed run: enough that a run lasts tens of milliseconds, well above the timer's grain.
+_CALLS = 20_000
 
 
 def make_links(target: Target, images: list[dict[str, Any]]) -> list[str]:
@@ -155,11 +158,6 @@ def share_link_path(target: Target, noop: NoopGateway | None, plan: Plan, progre
                 )
             )
     return figures
-
-
-ROOT = Path(__file__).resolve().parent.parent
-# Calls per timed run: enough that a run lasts tens of milliseconds, well above the timer's grain.
-_CALLS = 20_000
 
 
 def _per_call_us(call: Callable[[], object], calls: int) -> float:
