@@ -43,7 +43,7 @@ def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _clear_process_caches() -> None:
     from image_service import idempotency
-    from image_service.image_store import get_image_store
+    from image_service.storage.image_store import get_image_store
     from image_service.settings import get_settings
     from image_service.storage import clients
 
