@@ -18,8 +18,8 @@ import pytest
 from PIL import Image
 
 from image_service import contract, cost_model, variants
-from image_service.errors import CorruptImageError, ImageTooCostlyError, TrailingDataError
 from image_service.container_layout import read_layout
+from image_service.errors import CorruptImageError, ImageTooCostlyError, TrailingDataError
 from image_service.image_verification import detect_content_type
 from image_service.variants import geometry, parse_spec, reduce_factors, render
 from tests.unit.conftest import BUCKET, _clear_process_caches, stored_items, stored_objects

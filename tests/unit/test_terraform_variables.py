@@ -36,7 +36,7 @@ def test_the_root_passes_its_variables_to_modules() -> None:
     assert ("lambda_function", "memory_size", "lambda_memory_size") in CALLS
 
 
-@pytest.mark.parametrize(("module", "name", "root"), CALLS, ids=lambda value: str(value))
+@pytest.mark.parametrize(("module", "name", "root"), CALLS, ids=str)
 def test_an_input_the_root_sets_has_its_default_and_validation_in_the_root(
     module: str, name: str, root: str
 ) -> None:
