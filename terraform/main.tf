@@ -25,15 +25,15 @@ locals {
     POWERTOOLS_LOG_LEVEL    = "INFO"
     CORS_ALLOW_ORIGIN       = var.cors_allow_origin
     STRIP_ORIGINAL_METADATA = tostring(var.strip_original_metadata)
+    # Exactly what functions/image_service/settings.py reads (tests/unit/test_settings.py). The
+    # orphan tag is not among them: the code has it as contract.ORPHAN_TAG, which a unit test
+    # compares with the bucket module's lifecycle rule.
     # The preset table (validated by the variable here, and again by the functions as they start)
     IMAGE_PRESETS             = jsonencode({ for name, preset in var.image_presets : name => { for field, value in preset : field => value if value != null } })
     ALLOW_ARBITRARY_VARIANTS  = tostring(var.allow_arbitrary_variants)
     SIGNING_KEYS_TABLE        = module.signing_keys.table_name
     SIGNING_KEY_SECRET_PREFIX = local.signing_key_secret_prefix
     LINK_BASE_URL             = var.link_base_url
-    # The tag the bucket's lifecycle rule expires: one fact, defined by the bucket module.
-    ORPHAN_TAG_KEY   = module.bucket.orphan_tag.key
-    ORPHAN_TAG_VALUE = module.bucket.orphan_tag.value
   }
 
   # One function per operation; each may do exactly what its operation needs.

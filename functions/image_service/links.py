@@ -17,7 +17,7 @@ from typing import Literal
 
 from aws_lambda_powertools import Logger
 
-from image_service import link_tokens, presets
+from image_service import http_caching, link_tokens, presets, serving, share_urls
 from image_service.errors import (
     CurrentSigningKeyError,
     DependencyUnavailableError,
@@ -25,13 +25,13 @@ from image_service.errors import (
     LinkNotFoundError,
     SigningKeyNotFoundError,
 )
-from image_service.image_store import ImageStore, get_image_store
-from image_service.images import timestamp
-from image_service.link_tokens import LinkClaims
-from image_service.models import ImageRecord, SigningKey, SigningKeyList
+from image_service.link_tokens import MAX_UINT32, LinkClaims
+from image_service.models import ImageRecord, LinkRequest, ShareLink, SigningKey, SigningKeyList
 from image_service.presets import Preset
+from image_service.records import check_image_id, timestamp
 from image_service.settings import get_settings
 from image_service.storage.image_links import ImageLinks
+from image_service.storage.image_store import ImageStore, get_image_store
 from image_service.storage.signing_keys import KeyRing, KeyVersion, SigningKeySecrets, SigningKeyState
 from image_service.variants import VariantSpec
 
@@ -71,7 +71,7 @@ class LinkService:
         """A link to the tenant's image (or a preset of it), valid `expires_in` seconds."""
         if preset is not None:
             presets.preset_named(preset, self.presets)
-        record = self.store.metadata(image_id, tenant_id)
+        record = self.store.catalog.get(image_id, tenant_id)
         version, key = self._signing_key(tenant_id, now)
         expires_at = int(now.timestamp()) + expires_in
         claims = LinkClaims(
@@ -191,3 +191,102 @@ def get_link_service() -> LinkService:
         secrets=SigningKeySecrets(settings.signing_key_secret_prefix),
         presets=settings.presets,
     )
+
+
+# ---- The operations the handlers call, one each ----
+
+# Longest freshness a shared answer gets, whatever the link's expiry (a year, as RFC 9111 suggests).
+_MAX_AGE_SECONDS = 31_536_000
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOrigin:
+    """Where a request came in, as API Gateway's event says (see share_urls): the base of the
+    absolute URL of a link made by that request."""
+
+    stage_variables: Mapping[str, str] | None
+    host: str | None
+    domain_name: str | None
+    api_id: str | None
+    stage: str | None
+    request_path: str | None
+    resource_path: str
+
+
+def create_link(
+    image_id: str, tenant_id: str, request: LinkRequest, *, origin: RequestOrigin, now: datetime
+) -> ShareLink:
+    """POST /v1/images/{image_id}/links: a signed link with its absolute URL."""
+    check_image_id(image_id)
+    signed = get_link_service().sign(
+        image_id, tenant_id, preset=request.preset, expires_in=request.expires_in, now=now
+    )
+    base = share_urls.base_url(
+        stage_variables=origin.stage_variables,
+        configured=get_settings().link_base_url,
+        host=origin.host,
+        domain_name=origin.domain_name,
+        api_id=origin.api_id,
+        stage=origin.stage,
+        request_path=origin.request_path,
+        resource_path=origin.resource_path,
+    )
+    logger.info("share link signed", image_id=image_id, preset=request.preset, expires_in=request.expires_in)
+    return ShareLink(
+        url=share_urls.share_url(base, signed.token),
+        expires_at=timestamp(signed.expires_at),
+        preset=signed.preset,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SharedReading:
+    """What GET /v1/shared/{token} answers: the validators and freshness always; the bytes unless
+    the client's copy is current (`served` None); over the inline limit, a presigned GET."""
+
+    record: ImageRecord
+    etag: str
+    max_age: int
+    served: serving.Served | None = None
+    redirect: str | None = None
+
+
+def read_shared(token: str, *, now: datetime, if_none_match: str | None) -> SharedReading:
+    """The image (or preset) a link names, once the link verified (LinkService.open)."""
+    opened = get_link_service().open(token, now=now)
+    record, spec = opened.record, opened.spec
+    max_age = max(0, min(_MAX_AGE_SECONDS, opened.claims.expires_at - int(now.timestamp())))
+    etag = http_caching.entity_tag(record.sha256, variant=None if spec is None else spec.tag)
+    if http_caching.not_modified(if_none_match, etag):
+        return SharedReading(record, etag, max_age)  # verified, and the client's copy is current
+    served = serving.serve(record, spec)
+    logger.info(
+        "shared image served", image_id=record.image_id, preset=opened.claims.preset, size=served.size
+    )
+    if served.data is None:
+        return SharedReading(record, etag, max_age, served, serving.presigned(served, disposition="inline"))
+    return SharedReading(record, etag, max_age, served)
+
+
+def revoke_links(image_id: str, tenant_id: str) -> None:
+    """DELETE /v1/images/{image_id}/links."""
+    check_image_id(image_id)
+    generation = get_link_service().revoke_image_links(image_id, tenant_id)
+    logger.info("share links revoked", image_id=image_id, link_generation=generation)
+
+
+def signing_keys(tenant_id: str) -> SigningKeyList:
+    """GET /v1/signing-keys."""
+    return get_link_service().key_list(tenant_id)
+
+
+def rotate_signing_key(tenant_id: str, *, now: datetime) -> SigningKey:
+    """POST /v1/signing-keys."""
+    return get_link_service().rotate(tenant_id, now=now)
+
+
+def revoke_signing_key(tenant_id: str, version: str, *, now: datetime) -> None:
+    """DELETE /v1/signing-keys/{version}: `version` as the path has it (not a number: not found)."""
+    if not version.isascii() or not version.isdigit() or not 1 <= int(version) <= MAX_UINT32:
+        raise SigningKeyNotFoundError(f"No signing key version {version[:20]!r}.")
+    get_link_service().revoke_key(tenant_id, int(version), now=now)

@@ -79,6 +79,7 @@ def test_every_character_is_covered_too() -> None:
         lambda t: t + "=",  # padded
         lambda t: t.replace("-", "+").replace("_", "/") + "+",  # standard alphabet
         lambda _t: "",
+        lambda _t: "AAAAA",  # a length base64 never has
         lambda _t: "A" * (link_tokens.MAX_TOKEN_CHARS + 1),
         lambda t: t[:10] + "." + t[11:],
         lambda t: t[:10] + "é" + t[11:],

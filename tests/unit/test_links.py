@@ -392,3 +392,168 @@ def test_the_link_functions_need_their_settings(monkeypatch: pytest.MonkeyPatch)
         get_link_service()
     get_settings.cache_clear()
     get_link_service.cache_clear()
+
+
+def test_an_older_unrevoked_version_is_listed_active() -> None:
+    _rotate()
+    _rotate()
+    listed = json_body(_keys_call(list_signing_keys, "GET", "/v1/signing-keys", "/v1/signing-keys"))
+    assert [(key["version"], key["state"]) for key in listed["keys"]] == [(1, "active"), (2, "current")]
+
+
+def test_state_writes_lose_to_concurrent_ones() -> None:
+    """First uses and rotations are conditional: of two at once, one wins and the other reads it."""
+    service = get_link_service()
+    assert service.state.create(TENANT, "v-a", "2026-01-01T00:00:00.000000Z") is True
+    assert service.state.create(TENANT, "v-b", "2026-01-01T00:00:00.000000Z") is False
+    ring = service.state.get(TENANT)
+    assert ring is not None
+    assert service.state.rotate(ring, "v-c", "2026-01-01T00:00:01.000000Z") is True
+    assert service.state.rotate(ring, "v-d", "2026-01-01T00:00:02.000000Z") is False  # stale ring
+    assert service.state.revoke(TENANT, 7, "2026-01-01T00:00:03.000000Z") is False
+    now = service.state.get(TENANT)
+    assert now is not None
+    assert (now.current, sorted(now.versions)) == (2, [1, 2])
+    assert now.versions[2].secret_version_id == "v-c"
+
+
+def test_rotation_that_keeps_losing_is_a_503(monkeypatch: pytest.MonkeyPatch) -> None:
+    service = get_link_service()
+    _rotate()
+    monkeypatch.setattr(type(service.state), "rotate", lambda *_args: False)
+    assert _code(_rotate()) == (503, "service_unavailable")
+
+
+@pytest.mark.parametrize(
+    ("operation", "call"),
+    [
+        ("PutItem", _rotate),
+        ("UpdateItem", lambda: (_rotate(), _rotate())[1]),
+        ("CreateSecret", _rotate),
+        ("PutSecretValue", lambda: (_rotate(), _rotate())[1]),
+    ],
+)
+def test_an_outage_of_the_key_stores_is_a_503(operation: str, call: Any) -> None:
+    original = BaseClient._make_api_call
+    seen: list[str] = []
+
+    def flaky(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
+        seen.append(name)
+        # fail the operation where the test aims it (a first rotation's PutSecretValue finds no
+        # secret yet and creates it; the second one's puts a version)
+        if name == operation and seen.count(name) == (2 if operation == "PutSecretValue" else 1):
+            raise failing_error(name)
+        return original(self, name, params)
+
+    with mock.patch.object(BaseClient, "_make_api_call", new=flaky):
+        assert _code(call()) == (503, "service_unavailable")
+    assert operation in seen
+
+
+def failing_error(name: str) -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": "InternalError", "Message": "injected"}}, name)
+
+
+def test_outages_on_the_keyless_route_and_on_revocations_are_503s() -> None:
+    from tests.unit.conftest import failing
+
+    image_id, _ = _upload()
+    token = _link(image_id)
+    get_link_service().secrets._cache.clear()
+    with failing("GetSecretValue"):
+        assert _code(_shared(token)) == (503, "service_unavailable")
+    with failing("UpdateItem"):
+        event = api_event(
+            "DELETE",
+            f"/v1/images/{image_id}/links",
+            resource="/v1/images/{image_id}/links",
+            path_parameters={"image_id": image_id},
+        )
+        assert _code(invoke(revoke_links.lambda_handler, event)) == (503, "service_unavailable")
+        assert _code(_revoke_key("1")) == (503, "service_unavailable")
+    assert _shared(token)["statusCode"] == 200
+
+
+def test_a_secret_created_meanwhile_takes_the_new_version() -> None:
+    """PutSecretValue finds no secret, CreateSecret then finds one (another request made it in
+    between): the material becomes a version of that secret."""
+    name = f"{SIGNING_KEY_SECRET_PREFIX}{TENANT}"
+    original = BaseClient._make_api_call
+    raced = []
+
+    def racing(self: BaseClient, call: str, params: dict[str, Any]) -> Any:
+        if call == "PutSecretValue" and not raced:
+            raced.append(call)
+            original(self, "CreateSecret", {"Name": name, "SecretString": "{}"})  # the other request
+            from botocore.exceptions import ClientError
+
+            raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "gone"}}, call)
+        return original(self, call, params)
+
+    image_id, _ = _upload()
+    with mock.patch.object(BaseClient, "_make_api_call", new=racing):
+        token = _link(image_id)
+    assert _shared(token)["statusCode"] == 200
+    versions = boto3.client("secretsmanager").list_secret_version_ids(SecretId=name)["Versions"]
+    assert len(versions) == 2  # the other request's, and this link's key
+
+
+def test_a_key_gone_from_the_secret_store_fails_safe() -> None:
+    image_id, _ = _upload()
+    token = _link(image_id)
+    boto3.client("secretsmanager").delete_secret(
+        SecretId=f"{SIGNING_KEY_SECRET_PREFIX}{TENANT}", ForceDeleteWithoutRecovery=True
+    )
+    get_link_service().secrets._cache.clear()
+    assert _code(_shared(token)) == (404, "not_found")  # nothing verifies the link any more
+    assert _code(_post_link(image_id)) == (503, "service_unavailable")  # nothing to sign with
+
+
+def test_a_preset_that_left_the_table_kills_its_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    from image_service.settings import get_settings
+
+    image_id, _ = _upload()
+    token = _link(image_id, {"preset": "small"})
+    monkeypatch.setenv("IMAGE_PRESETS", json.dumps({"tiny": {"width": 16}}))
+    get_settings.cache_clear()
+    get_link_service.cache_clear()
+    assert _code(_shared(token)) == (404, "not_found")
+    get_settings.cache_clear()
+    get_link_service.cache_clear()
+
+
+def test_a_large_image_is_a_redirect_never_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    image_id, _ = _upload()
+    token = _link(image_id)
+    monkeypatch.setattr(contract, "MAX_IMAGE_BYTES", 16)  # this image is over it now
+    shared = _shared(token)
+    assert shared["statusCode"] == 307
+    assert headers_of(shared)["Cache-Control"] == "no-store"
+    assert "X-Amz-Signature=" in headers_of(shared)["Location"]
+
+
+def test_key_material_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from image_service.storage import signing_keys
+
+    monkeypatch.setattr(signing_keys, "_MATERIAL_CACHE_SIZE", 2)
+    secrets = get_link_service().secrets
+    secrets._cache.clear()
+    for index in range(4):
+        secrets._remember(("s", str(index)), bytes(32))
+    assert list(secrets._cache) == [("s", "2"), ("s", "3")]
+
+
+def test_a_fallback_base_when_the_path_does_not_end_with_the_resource() -> None:
+    base = share_urls.base_url(
+        stage_variables=None,
+        configured=None,
+        host="h.example",
+        domain_name=None,
+        api_id="a",
+        stage="prod",
+        request_path="/elsewhere",
+        resource_path="/v1/images/x/links",
+    )
+    assert base == "https://h.example/prod"

@@ -199,3 +199,8 @@ def test_without_arbitrary_variants_only_presets_are_made(
     assert _get(image_id, preset="medium")["statusCode"] == 200
     assert _get(image_id)["statusCode"] == 200  # the original still is served
     get_settings.cache_clear()
+
+
+def test_a_preset_without_sides_or_format_is_never_made() -> None:
+    with pytest.raises(RuntimeError, match="neither a side nor a format"):
+        Preset(width=None, height=None).spec("image/png")

@@ -1,38 +1,30 @@
 """POST /v1/images/{image_id}/links: a signed share link to an image or one of its presets."""
 
-from datetime import UTC, datetime
-from typing import Any
+from image_service import cold_start
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
+# The function's start-up: imports and app made with the cyclic GC paused (see cold_start).
+with cold_start.imports():
+    from datetime import UTC, datetime
+    from typing import Any
 
-from image_service import share_urls
-from image_service.api import create_app, json_response, logger, parse_json, raw_body, tenant_of
-from image_service.images import check_image_id, timestamp
-from image_service.links import get_link_service
-from image_service.models import LinkRequest, ShareLink
-from image_service.settings import get_settings
+    from aws_lambda_powertools.logging import correlation_paths
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-app = create_app()
+    from image_service import links
+    from image_service.http_api import create_app, json_response, logger, raw_body, tenant_of
+    from image_service.models import LinkRequest, parse_json
+
+    app = create_app()
 
 
 @app.post("/v1/images/<image_id>/links")
 def create_link(image_id: str) -> Any:
     event = app.current_event
-    check_image_id(image_id)
     raw = raw_body(event)
     request = parse_json(raw, LinkRequest) if raw else LinkRequest()  # no body: the defaults
-    signed = get_link_service().sign(
-        image_id,
-        tenant_of(event),
-        preset=request.preset,
-        expires_in=request.expires_in,
-        now=datetime.now(UTC),
-    )
-    context = event.raw_event.get("requestContext") or {}  # fields as the gateway sent them, if any
-    base = share_urls.base_url(
+    context = event.raw_event.get("requestContext") or {}  # the fields the gateway sent, if any
+    origin = links.RequestOrigin(
         stage_variables=event.stage_variables,
-        configured=get_settings().link_base_url,
         host=event.headers.get("Host"),
         domain_name=context.get("domainName"),
         api_id=context.get("apiId"),
@@ -40,12 +32,7 @@ def create_link(image_id: str) -> Any:
         request_path=context.get("path"),
         resource_path=event.path,
     )
-    logger.info("share link signed", image_id=image_id, preset=request.preset, expires_in=request.expires_in)
-    link = ShareLink(
-        url=share_urls.share_url(base, signed.token),
-        expires_at=timestamp(signed.expires_at),
-        preset=signed.preset,
-    )
+    link = links.create_link(image_id, tenant_of(event), request, origin=origin, now=datetime.now(UTC))
     return json_response(201, link)
 
 

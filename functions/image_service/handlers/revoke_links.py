@@ -1,23 +1,24 @@
 """DELETE /v1/images/{image_id}/links: every share link of the image dies at once."""
 
-from typing import Any
+from image_service import cold_start
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
+# The function's start-up: imports and app made with the cyclic GC paused (see cold_start).
+with cold_start.imports():
+    from typing import Any
 
-from image_service.api import NO_STORE, SECURITY_HEADERS, create_app, logger, tenant_of
-from image_service.images import check_image_id
-from image_service.links import get_link_service
+    from aws_lambda_powertools.event_handler import Response
+    from aws_lambda_powertools.logging import correlation_paths
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-app = create_app()
+    from image_service import links
+    from image_service.http_api import NO_STORE, SECURITY_HEADERS, create_app, logger, tenant_of
+
+    app = create_app()
 
 
 @app.delete("/v1/images/<image_id>/links")
 def revoke_links(image_id: str) -> Any:
-    check_image_id(image_id)
-    generation = get_link_service().revoke_image_links(image_id, tenant_of(app.current_event))
-    logger.info("share links revoked", image_id=image_id, link_generation=generation)
+    links.revoke_links(image_id, tenant_of(app.current_event))
     return Response(status_code=204, body="", headers={**SECURITY_HEADERS, **NO_STORE})
 
 
