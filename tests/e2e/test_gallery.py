@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, Request, sync_playwright
+from playwright.sync_api import Browser, Page, Request
 
 from devtools import gallery
-from tests.e2e.conftest import Api, photo
-from tests.e2e.test_swagger_ui import CHROMIUM_FLAGS, _chromium
+from tests.e2e.conftest import Api
+from tests.fixtures.browser import chromium
+from tests.fixtures.images import photo
 
 SHARED = "/v1/shared/"
 # Every <img> of the page has loaded or failed.
@@ -37,11 +38,8 @@ def presets() -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = _chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
