@@ -25,7 +25,7 @@ from devtools.inspect_stack import (
     timestamp,
     usage_plan_row,
 )
-from tests.unit.conftest import BUCKET, IDEMPOTENCY_TABLE, TABLE, UPLOADS_TABLE
+from tests.fixtures.moto_aws import BUCKET, IDEMPOTENCY_TABLE, TABLE, UPLOADS_TABLE
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 LONG_ID = "0123456789abcdef0123456789abcdef-0123456789"  # longer than MAX_CELL: a key is never cut

@@ -25,7 +25,7 @@ from image_service.models import (
     UploadRequest,
     UploadTicket,
 )
-from tests.unit.conftest import api_event, invoke, json_body
+from tests.fixtures.lambda_api import LambdaApi
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_TEXT = (ROOT / "openapi" / "api.yaml").read_text()
@@ -145,8 +145,8 @@ def test_each_operation_integrates_one_function_that_serves_it() -> None:
         # ...and the handler's resolver serves this method and path.
         module = importlib.import_module(f"image_service.handlers.{function}")
         concrete = path.replace("{image_id}", "11111111-2222-4333-8444-555555555555")
-        response = invoke(module.lambda_handler, api_event(method.upper(), concrete, resource=path))
-        assert json_body(response).get("error", {}).get("code") != "route_not_found", (method, path)
+        response = LambdaApi().request(method, concrete, handler=module.lambda_handler)
+        assert response.json().get("error", {}).get("code") != "route_not_found", (method, path)
     assert len(placeholders) == len(set(placeholders)), "one function per operation"
     assert set(PLACEHOLDER.findall(SPEC_TEXT)) == set(placeholders)
     handler_modules = {p.stem for p in (ROOT / "functions/image_service/handlers").glob("*.py")} - {
