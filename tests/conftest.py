@@ -3,7 +3,7 @@ tests/fixtures are registered here (pytest takes `pytest_plugins` only from the 
 
 import pytest
 
-pytest_plugins = ["tests.fixtures.moto_aws", "tests.fixtures.ministack_api"]
+pytest_plugins = ["tests.fixtures.moto_aws", "tests.fixtures.ministack_api", "tests.fixtures.terraform_plan"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,15 +1,18 @@
 """The Terraform's security promises that `nox -s security` (checkov) cannot check by itself.
 
 Every skipped checkov check carries its reason next to the resource it skips, so a skip cannot
-be added silently; and the orphan tag the functions put on objects is the one the bucket's
-lifecycle rule expires."""
+be added silently (comments: read from the .tf text, the only place they are); and what the
+functions write is what the bucket's lifecycle rules expire and their roles allow, read from the
+planned values of the root module (`terraform_plan`: tests/fixtures/terraform_plan.py)."""
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from image_service import contract, variants
+from tests.fixtures.terraform_plan import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = ROOT / "terraform"
@@ -78,114 +81,95 @@ def test_skips_sit_at_the_top_of_the_block_they_skip() -> None:
     assert duplicated == []
 
 
-def hcl_blocks(text: str, opening: str) -> list[str]:
-    """Every block whose first line matches the regex `opening`, braces balanced (these files
-    have none inside strings)."""
-    blocks = []
-    for start in (match.start() for match in re.finditer(opening, text)):
-        depth = 0
-        for position in range(text.index("{", start), len(text)):
-            depth += {"{": 1, "}": -1}.get(text[position], 0)
-            if depth == 0:
-                blocks.append(text[start : position + 1])
-                break
-        else:
-            raise AssertionError(f"unbalanced block after {opening!r}")
-    return blocks
+BUCKET_MODULE = "module.bucket"
 
 
-def hcl_block(text: str, opening: str) -> str:
-    blocks = hcl_blocks(text, opening)
-    assert len(blocks) == 1, f"expected one {opening!r} block, found {len(blocks)}"
-    return blocks[0]
+def lifecycle_rule(plan: Plan, rule_id: str) -> dict[str, Any]:
+    """The one rule of the image bucket's planned lifecycle configuration with this id."""
+    rules = plan.planned(f"{BUCKET_MODULE}.aws_s3_bucket_lifecycle_configuration.this")["rule"]
+    [rule] = [rule for rule in rules if rule["id"] == rule_id]
+    assert rule["status"] == "Enabled", rule
+    return dict(rule)
 
 
-def lifecycle_rule(rule_id: str) -> str:
-    """The one rule of the image bucket's lifecycle configuration with this id."""
-    bucket = (TERRAFORM / "modules" / "image_bucket" / "main.tf").read_text()
-    lifecycle = hcl_block(bucket, r'resource\s+"aws_s3_bucket_lifecycle_configuration"\s+"this"')
-    [rule] = [
-        rule for rule in hcl_blocks(lifecycle, r"\brule\s*\{") if re.search(rf'id\s*=\s*"{rule_id}"', rule)
-    ]
-    return rule
+def bucket_default(plan: Plan, variable: str) -> Any:
+    """The image_bucket module's default for a variable the root module leaves to it."""
+    module = plan.document["configuration"]["root_module"]["module_calls"]["bucket"]
+    assert variable not in module["expressions"], f"the root sets {variable}: compare with its value"
+    return module["module"]["variables"][variable]["default"]
 
 
-def test_orphan_tag_default_is_the_one_the_functions_put() -> None:
-    variables = (TERRAFORM / "modules" / "image_bucket" / "variables.tf").read_text()
-    block = hcl_block(variables, r'variable\s+"orphan_tag"')
-    default = re.search(
-        r'default\s*=\s*\{\s*key\s*=\s*"(?P<key>[^"]*)"\s*value\s*=\s*"(?P<value>[^"]*)"\s*\}', block
-    )
-    assert default, block
-    assert (default.group("key"), default.group("value")) == contract.ORPHAN_TAG
+def statements(plan: Plan, function: str) -> dict[str, set[str]]:
+    """The actions of each statement (by sid) of a function's policy, as planned (the resources,
+    ARNs of resources not created yet, are known only at apply)."""
+    document = plan.change(f'module.function["{function}"].data.aws_iam_policy_document.this')
+    return {statement["sid"]: set(statement["actions"]) for statement in document["statement"]}
 
 
-def test_lifecycle_rule_expires_objects_with_the_orphan_tag_variable() -> None:
-    rule = lifecycle_rule("expire-orphans")
-    assert re.search(r"key\s*=\s*var\.orphan_tag\.key", rule)
-    assert re.search(r"value\s*=\s*var\.orphan_tag\.value", rule)
-    assert re.search(r"expiration\s*\{\s*days\s*=\s*1\s*\}", rule)
+def test_the_plan_has_the_resources_these_tests_read(terraform_plan: Plan) -> None:
+    # Guards the tests below against passing on nothing (a renamed module, a moved resource)
+    assert terraform_plan.exit_code == 2
+    assert lifecycle_rule(terraform_plan, "expire-orphans")
+    assert set(statements(terraform_plan, "get_image")) >= {"ReadImages", "CacheVariants"}
+
+
+def test_the_lifecycle_rule_expires_objects_with_the_orphan_tag_the_functions_put(
+    terraform_plan: Plan,
+) -> None:
+    rule = lifecycle_rule(terraform_plan, "expire-orphans")
+    [only] = rule["filter"]
+    assert [(tag["key"], tag["value"]) for tag in only["tag"]] == [contract.ORPHAN_TAG]
+    assert only["prefix"] in (None, "")  # every key: an orphan may be an image or a variant
+    assert [expiration["days"] for expiration in rule["expiration"]] == [1]
 
 
 def test_functions_get_the_orphan_tag_from_the_bucket_module() -> None:
+    # The functions' environment is unknown in the plan (it names tables not created yet): the
+    # wiring is read from main.tf, the value from the plan above.
     main = (TERRAFORM / "main.tf").read_text()
-    environment = hcl_block(main, r"\benvironment\s*=\s*\{")
-    assert re.search(r"ORPHAN_TAG_KEY\s*=\s*module\.bucket\.orphan_tag\.key", environment)
-    assert re.search(r"ORPHAN_TAG_VALUE\s*=\s*module\.bucket\.orphan_tag\.value", environment)
+    assert re.search(r"\bORPHAN_TAG_KEY\s*=\s*module\.bucket\.orphan_tag\.key\b", main)
+    assert re.search(r"\bORPHAN_TAG_VALUE\s*=\s*module\.bucket\.orphan_tag\.value\b", main)
 
 
-@pytest.mark.parametrize("sid", ["WriteImages", "DeleteImages"])
-def test_functions_that_discard_objects_may_tag_them(sid: str) -> None:
-    # upload_image (rollback) and delete_image both end in ImageStore._discard_object
-    main = (TERRAFORM / "main.tf").read_text()
-    statement = next(line for line in main.splitlines() if f'sid = "{sid}"' in line)
-    assert '"s3:DeleteObject"' in statement
-    assert '"s3:PutObjectTagging"' in statement
+@pytest.mark.parametrize(
+    ("function", "sid"),
+    [("upload_image", "WriteImages"), ("complete_upload", "WriteImages"), ("delete_image", "DeleteImages")],
+)
+def test_functions_that_discard_objects_may_tag_them(terraform_plan: Plan, function: str, sid: str) -> None:
+    # upload_image and complete_upload (rollback) and delete_image end in ImageStore._discard_object
+    assert {"s3:DeleteObject", "s3:PutObjectTagging"} <= statements(terraform_plan, function)[sid]
 
 
-def test_staged_uploads_expire_under_the_contract_prefix() -> None:
-    variables = (TERRAFORM / "modules" / "image_bucket" / "variables.tf").read_text()
-    block = hcl_block(variables, r'variable\s+"staging_prefix"')
-    default = re.search(r'default\s*=\s*"([^"]*)"', block)
-    assert default, block
-    assert default.group(1) == contract.STAGING_PREFIX
-    rule = lifecycle_rule("expire-unfinished-uploads")
-    assert re.search(r"prefix\s*=\s*var\.staging_prefix", rule)
-    assert re.search(r"expiration\s*\{\s*days\s*=\s*var\.staging_expiration_days\s*\}", rule)
-    assert re.search(r"noncurrent_days\s*=\s*var\.staging_expiration_days", rule)
-    # and the functions' IAM names the same prefix, from the module
+def test_staged_uploads_expire_under_the_contract_prefix(terraform_plan: Plan) -> None:
+    rule = lifecycle_rule(terraform_plan, "expire-unfinished-uploads")
+    assert [only["prefix"] for only in rule["filter"]] == [contract.STAGING_PREFIX]
+    days = bucket_default(terraform_plan, "staging_expiration_days")
+    assert [expiration["days"] for expiration in rule["expiration"]] == [days]
+    assert [kept["noncurrent_days"] for kept in rule["noncurrent_version_expiration"]] == [days]
+    # and the functions' IAM names the same prefix, from the module (an ARN known at apply only)
     main = (TERRAFORM / "main.tf").read_text()
     assert re.search(
-        r'staged\s*=\s*"\$\{module\.bucket\.bucket_arn\}/\$\{module\.bucket\.staging_prefix\}\*"', main
+        r'\bstaged\s*=\s*"\$\{module\.bucket\.bucket_arn\}/\$\{module\.bucket\.staging_prefix\}\*"', main
     )
 
 
-def test_variants_expire_under_the_prefix_the_functions_write() -> None:
-    variables = (TERRAFORM / "modules" / "image_bucket" / "variables.tf").read_text()
-    block = hcl_block(variables, r'variable\s+"variants_prefix"')
-    default = re.search(r'default\s*=\s*"([^"]*)"', block)
-    assert default, block
-    assert variants.variants_prefix("an-id") == f"{default.group(1)}an-id/"
-    rule = lifecycle_rule("expire-variants")
-    assert re.search(r"prefix\s*=\s*var\.variants_prefix", rule)
-    assert re.search(r"expiration\s*\{\s*days\s*=\s*var\.variant_expiration_days\s*\}", rule)
-    assert re.search(r"noncurrent_days\s*=\s*1\b", rule)
+def test_variants_expire_under_the_prefix_the_functions_write(terraform_plan: Plan) -> None:
+    rule = lifecycle_rule(terraform_plan, "expire-variants")
+    [prefix] = [only["prefix"] for only in rule["filter"]]
+    assert variants.variants_prefix("an-id") == f"{prefix}an-id/"
+    days = bucket_default(terraform_plan, "variant_expiration_days")
+    assert [expiration["days"] for expiration in rule["expiration"]] == [days]
+    assert [kept["noncurrent_days"] for kept in rule["noncurrent_version_expiration"]] == [1]
     main = (TERRAFORM / "main.tf").read_text()
     assert re.search(
-        r'variants\s*=\s*"\$\{module\.bucket\.bucket_arn\}/\$\{module\.bucket\.variants_prefix\}\*"', main
+        r'\bvariants\s*=\s*"\$\{module\.bucket\.bucket_arn\}/\$\{module\.bucket\.variants_prefix\}\*"', main
     )
 
 
-def test_get_image_may_tag_untag_and_remove_the_variants_it_writes() -> None:
+def test_get_image_may_tag_untag_and_remove_the_variants_it_writes(terraform_plan: Plan) -> None:
     # ImageStore._store_variant: put tagged, then untag (adopt) or delete that version
-    main = (TERRAFORM / "main.tf").read_text()
-    get_image = hcl_block(main, r"\bget_image\s*=\s*\{")
-    granted = {
-        action
-        for line in get_image.splitlines()
-        if "local.variants" in line
-        for action in re.findall(r'"(s3:[A-Za-z]+)"', line)
-    }
+    granted = statements(terraform_plan, "get_image")
+    on_variants = granted["CacheVariants"] | granted["KeepOrDropVariants"]
     assert {
         "s3:PutObject",
         "s3:PutObjectTagging",
@@ -193,4 +177,8 @@ def test_get_image_may_tag_untag_and_remove_the_variants_it_writes() -> None:
         "s3:DeleteObjectVersionTagging",
         "s3:DeleteObject",
         "s3:DeleteObjectVersion",
-    } <= granted
+    } <= on_variants
+    # ...on the variants' keys only (the resources are ARNs known at apply: the wiring is in main.tf)
+    main = (TERRAFORM / "main.tf").read_text()
+    for sid in ("CacheVariants", "KeepOrDropVariants"):
+        assert re.search(rf'sid\s*=\s*"{sid}"[^}}]*resources\s*=\s*\[\s*local\.variants\s*\]', main), sid
