@@ -2,6 +2,7 @@
 
 If MiniStack is upgraded or its internals move, these fail first and say what moved."""
 
+import importlib.metadata
 import json
 from typing import Any
 
@@ -38,7 +39,7 @@ def test_a_moved_internal_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_another_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ministack_compat.importlib.metadata, "version", lambda _name: "9.9.9")
+    monkeypatch.setattr(importlib.metadata, "version", lambda _name: "9.9.9")
     with pytest.raises(ministack_compat.CompatError, match=r"9\.9\.9"):
         ministack_compat.check_internals()
 

@@ -341,4 +341,5 @@ def test_a_request_without_a_key_identity_is_refused(call: str) -> None:
         "delete": lambda: delete(image_id, tenant=None),
     }[call]()
     assert_error(response, 403, "forbidden")
-    assert stored_objects() == stored_items() == []
+    assert stored_objects() == []
+    assert stored_items() == []

@@ -199,7 +199,7 @@ def completed_image(monkeypatch: pytest.MonkeyPatch, data: bytes) -> dict[str, A
     """A completed upload that counts as large: the inline limit is lowered below its size."""
     ticket = start_ok()
     send(ticket, data)
-    image = complete(ticket["image_id"]).json()
+    image: dict[str, Any] = complete(ticket["image_id"]).json()
     monkeypatch.setattr(contract, "MAX_IMAGE_BYTES", len(data) - 1)
     return image
 

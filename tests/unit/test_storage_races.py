@@ -42,7 +42,7 @@ def before_first(
 ) -> Iterator[list[str]]:
     """Hold the first call of one of `operations` (on a key under `key_prefix`, for S3) while
     `meanwhile` runs, then let it go. Yields the operations held (to check the race happened)."""
-    original = BaseClient._make_api_call
+    original = vars(BaseClient)["_make_api_call"]  # private: not in botocore's stubs
     held: list[str] = []
 
     def call(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
@@ -165,7 +165,7 @@ def cancelled(*codes: str) -> ClientError:
 def transactions_cancelled(times: int, *codes: str) -> Iterator[list[int]]:
     """The first `times` TransactWriteItems are cancelled with these reasons; yields the count of
     calls made."""
-    original = BaseClient._make_api_call
+    original = vars(BaseClient)["_make_api_call"]  # private: not in botocore's stubs
     calls: list[int] = []
 
     def call(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
