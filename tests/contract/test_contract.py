@@ -11,8 +11,8 @@ from openapi_spec_validator import validate
 from pydantic import BaseModel, ValidationError
 
 from image_service import contract
+from image_service.formats import ContentType
 from image_service.models import (
-    ContentType,
     DeleteResult,
     DownloadLink,
     ErrorDetail,

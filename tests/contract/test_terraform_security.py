@@ -123,20 +123,13 @@ def test_the_lifecycle_rule_expires_objects_with_the_orphan_tag_the_functions_pu
     assert [expiration["days"] for expiration in rule["expiration"]] == [1]
 
 
-def test_functions_get_the_orphan_tag_from_the_bucket_module() -> None:
-    # The functions' environment is unknown in the plan (it names tables not created yet): the
-    # wiring is read from main.tf, the value from the plan above.
-    main = (TERRAFORM / "main.tf").read_text()
-    assert re.search(r"\bORPHAN_TAG_KEY\s*=\s*module\.bucket\.orphan_tag\.key\b", main)
-    assert re.search(r"\bORPHAN_TAG_VALUE\s*=\s*module\.bucket\.orphan_tag\.value\b", main)
-
-
 @pytest.mark.parametrize(
     ("function", "sid"),
     [("upload_image", "WriteImages"), ("complete_upload", "WriteImages"), ("delete_image", "DeleteImages")],
 )
 def test_functions_that_discard_objects_may_tag_them(terraform_plan: Plan, function: str, sid: str) -> None:
-    # upload_image and complete_upload (rollback) and delete_image end in ImageStore._discard_object
+    # upload_image, complete_upload (rollback) and delete_image end in ImageStore._discard_object,
+    # in storage/image_store.py
     assert {"s3:DeleteObject", "s3:PutObjectTagging"} <= statements(terraform_plan, function)[sid]
 
 
@@ -167,7 +160,7 @@ def test_variants_expire_under_the_prefix_the_functions_write(terraform_plan: Pl
 
 
 def test_get_image_may_tag_untag_and_remove_the_variants_it_writes(terraform_plan: Plan) -> None:
-    # ImageStore._store_variant: put tagged, then untag (adopt) or delete that version
+    # ImageStore.store_variant: put tagged, then untag (adopt) or delete that version
     granted = statements(terraform_plan, "get_image")
     on_variants = granted["CacheVariants"] | granted["KeepOrDropVariants"]
     assert {
