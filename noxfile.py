@@ -414,7 +414,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on functions/."""
+    """mypy --strict on functions/ and tests/."""
     install_groups(session, "typecheck")
     session.run("mypy", *session.posargs)
 

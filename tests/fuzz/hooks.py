@@ -26,11 +26,13 @@ import json
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import requests
 import schemathesis
 from hypothesis import strategies as st
+from requests.structures import CaseInsensitiveDict
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from image_service import contract  # functions/ is on PYTHONPATH (noxfile's fuzz session)
@@ -38,6 +40,13 @@ from image_service.errors import ImageServiceError
 from image_service.image_verification import sniff_content_type
 from tests.fixtures.images import GIF, JPEG, WEBP, png
 from tests.fuzz.hostile_images import ACCEPTABLE, BROKEN
+
+# A test case of any operation (schemathesis.Case is generic in its operation type).
+type Case = schemathesis.Case[Any]
+# schemathesis.hook gets apply_to at runtime (its __dict__ is the dispatcher's): typed here.
+apply_to: Callable[..., Callable[[Callable[..., Any]], Callable[..., Any]]] = vars(schemathesis.hook)[
+    "apply_to"
+]
 
 USER_PREFIX = "fuzz-"
 _USER_ID = re.compile(contract.USER_ID_PATTERN)
@@ -121,15 +130,15 @@ def fuzz_user(value: Any) -> Any:
     return (USER_PREFIX + value)[:_MAX_USER_ID_CHARS]
 
 
-@schemathesis.hook.apply_to(operation_id="uploadImage")
-@schemathesis.hook.apply_to(operation_id="startUpload")
+@apply_to(operation_id="uploadImage")
+@apply_to(operation_id="startUpload")
 def map_body(_context: schemathesis.HookContext, body: Any) -> Any:
     if isinstance(body, dict) and "user_id" in body:
         return {**body, "user_id": fuzz_user(body["user_id"])}
     return body
 
 
-@schemathesis.hook.apply_to(operation_id="listImages")
+@apply_to(operation_id="listImages")
 def map_query(_context: schemathesis.HookContext, query: Any) -> Any:
     if isinstance(query, dict) and "user_id" in query:
         return {**query, "user_id": fuzz_user(query["user_id"])}
@@ -137,7 +146,7 @@ def map_query(_context: schemathesis.HookContext, query: Any) -> Any:
 
 
 @schemathesis.hook
-def map_case(_context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+def map_case(_context: schemathesis.HookContext, case: Case) -> Case:
     """Make test cases what a real client sends where the schema cannot say it (per operation)."""
     operation_id = _operation_id(case)
     if operation_id == "uploadImage":
@@ -154,20 +163,21 @@ def map_case(_context: schemathesis.HookContext, case: schemathesis.Case) -> sch
 
 
 @schemathesis.hook
-def after_call(_context: schemathesis.HookContext, case: schemathesis.Case, response: Any) -> None:
+def after_call(_context: schemathesis.HookContext, case: Case, response: Any) -> None:
     """Follow what the stack stored: send bytes to each started upload, remember images."""
     operation_id = _operation_id(case)
     body = _json(response)
     if not isinstance(body, dict) or not isinstance(body.get("image_id"), str):
         return
     if operation_id == "startUpload" and response.status_code == 201:
-        _send_to_s3(body, declared=(case.body or {}).get("content_type", ""))
+        intent = case.body if isinstance(case.body, dict) else {}
+        _send_to_s3(body, declared=str(intent.get("content_type", "")))
     elif (operation_id, response.status_code) in (("uploadImage", 201), ("completeUpload", 200)):
         STORED.stored(body["image_id"])
 
 
 @schemathesis.check
-def broken_images_are_refused(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
+def broken_images_are_refused(ctx: Any, response: Any, case: Case) -> bool | None:
     """A broken image (truncated, forged dimensions, data after its end) is refused with a 4xx
     error and never stored, whether it comes inline or through a completed large upload."""
     operation_id = _operation_id(case)
@@ -185,9 +195,7 @@ def broken_images_are_refused(ctx: Any, response: Any, case: schemathesis.Case) 
 
 
 @schemathesis.hook
-def filter_failure(
-    _context: schemathesis.HookContext, failure: Any, case: schemathesis.Case, response: Any
-) -> bool:
+def filter_failure(_context: schemathesis.HookContext, failure: Any, case: Case, response: Any) -> bool:
     """A schema-valid upload or completion of a broken image is rightly refused (the schema cannot
     say that bytes must decode): that refusal, with the error JSON, is not "positive data
     rejected". broken_images_are_refused checks those cases instead; every other failure stands."""
@@ -204,12 +212,12 @@ def filter_failure(
     return True
 
 
-def _operation_id(case: schemathesis.Case) -> str | None:
+def _operation_id(case: Case) -> str | None:
     operation_id = case.operation.definition.raw.get("operationId")
     return operation_id if isinstance(operation_id, str) else None
 
 
-def _file_of(case: schemathesis.Case) -> str:
+def _file_of(case: Case) -> str:
     """The upload's `file` when it is text (negative cases may send anything there)."""
     file = case.body.get("file") if isinstance(case.body, dict) else None
     return file if isinstance(file, str) else ""
@@ -233,7 +241,7 @@ def _send_to_s3(ticket: dict[str, Any], *, declared: str) -> None:
         STORED.sent_to(ticket["image_id"], name)
 
 
-def _on_a_staged_upload(case: schemathesis.Case) -> schemathesis.Case:
+def _on_a_staged_upload(case: Case) -> Case:
     """A positive completion completes an upload whose bytes were sent (a drawn id names none)."""
     image_id = STORED.a_waiting_upload() if _positive(case) else None
     if image_id is not None:
@@ -241,7 +249,7 @@ def _on_a_staged_upload(case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
-def _on_a_stored_image(case: schemathesis.Case) -> schemathesis.Case:
+def _on_a_stored_image(case: Case) -> Case:
     """A positive GET names an image the run stored, so the drawn variant parameters resize it."""
     image_id = STORED.an_image() if _positive(case) else None
     if image_id is not None:
@@ -249,20 +257,21 @@ def _on_a_stored_image(case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
-def _fresh_idempotency_key(case: schemathesis.Case) -> schemathesis.Case:
+def _fresh_idempotency_key(case: Case) -> Case:
     """An Idempotency-Key names one upload ("unique per upload (a UUID)", says the spec): the same
     key with another body is a client error (422), and with the same body it answers with the
     first image, even one deleted since. Schemathesis draws keys from a small space ("0", "A", ...)
     and would reuse them across unrelated uploads, so every valid key becomes a fresh UUID, as a
     client makes it; invalid keys are sent as drawn (400). tests/e2e/test_idempotency.py covers
     retries."""
-    key = (case.headers or {}).get("Idempotency-Key")
+    headers = case.headers or CaseInsensitiveDict()
+    key = headers.get("Idempotency-Key")
     if isinstance(key, str) and _IDEMPOTENCY_KEY.fullmatch(key):
-        case.headers = {**(case.headers or {}), "Idempotency-Key": str(uuid.uuid4())}
+        case.headers = CaseInsensitiveDict({**headers, "Idempotency-Key": str(uuid.uuid4())})
     return case
 
 
-def _no_invented_cursor(case: schemathesis.Case) -> schemathesis.Case:
+def _no_invented_cursor(case: Case) -> Case:
     """A cursor is opaque: only the API makes valid ones (a schema-valid string such as "0" is
     rightly refused with 400). Positive cases therefore list from the start; negative cases keep
     the drawn cursor, and tests/unit/test_paging.py covers forged and foreign cursors."""
@@ -271,16 +280,18 @@ def _no_invented_cursor(case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
-def _no_invented_precondition(case: schemathesis.Case) -> schemathesis.Case:
+def _no_invented_precondition(case: Case) -> Case:
     """If-Match names a version the server gave out; a drawn string names none, and 412 is the
     right answer to it. Positive cases therefore edit unconditionally; negative cases keep it, and
     tests/unit/test_update_image.py covers current, stale and weak tags."""
     if _positive(case) and case.headers:
-        case.headers = {name: value for name, value in case.headers.items() if name != "If-Match"}
+        case.headers = CaseInsensitiveDict(
+            {name: value for name, value in case.headers.items() if name != "If-Match"}
+        )
     return case
 
 
-def _positive(case: schemathesis.Case) -> bool:
+def _positive(case: Case) -> bool:
     """Whether schemathesis generated this case as valid (so it expects it to be accepted)."""
     return case.meta is not None and case.meta.generation.mode.is_positive
 
@@ -297,4 +308,5 @@ def image_bytes(_ctx: schemathesis.DeserializationContext, response: schemathesi
         raise ValueError(f"a {labelled} response whose body is not image bytes: {err}") from err
     if sniffed != labelled:
         raise ValueError(f"a response labelled {labelled} holds {sniffed} bytes")
-    return response.content.decode("latin-1")
+    text: str = response.content.decode("latin-1")
+    return text
