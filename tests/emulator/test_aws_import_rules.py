@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from emulator import ministack_compat
+from emulator.patches import binary_responses
 from tests.emulator.test_ministack_compat import call, new_api, spec_body
 
 pytestmark = pytest.mark.emulator
@@ -242,4 +243,4 @@ def test_the_first_accept_media_type_decides(accept: str | None, *, binary: bool
     """AWS, "Amazon API Gateway important notes for REST APIs": "When a request contains multiple
     media types in its Accept header, API Gateway only honors the first Accept media type."
     (MiniStack compared the whole header.)"""
-    assert ministack_compat.media_type_matches(accept, ["image/png"]) is binary
+    assert binary_responses.media_type_matches(accept, ["image/png"]) is binary
