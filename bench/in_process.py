@@ -13,13 +13,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench.api_paths import UPLOAD_TARGET, DirectStorage, check, size_label
+from bench.api_helpers import UPLOAD_TARGET, DirectStorage, check, size_label
 from bench.figures import Figure
+from bench.function_profile import noise_png
 from bench.plan import SIZES, Plan
 from bench.progress import Progress
 from bench.target import Target, upload_body
 from bench.timing import Load, Spread, run_load
-from devtools.function_profile import noise_png
 from tests.fixtures.api_events import LambdaContext, api_event
 from tests.fixtures.images import photo
 

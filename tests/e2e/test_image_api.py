@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from devtools.function_profile import noise_png
+from bench.function_profile import noise_png
 from image_service import contract
 from tests.e2e.conftest import Api, Storage, photo
 from tests.fixtures.images import GIF, JPEG, WEBP, png, png_bomb
