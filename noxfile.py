@@ -414,7 +414,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on functions/."""
+    """mypy --strict on functions/, devtools/, bench/, emulator/ and noxfile.py."""
     install_groups(session, "typecheck")
     session.run("mypy", *session.posargs)
 

@@ -131,6 +131,24 @@ def uploaded(target: Target, user_id: str, images: list[bytes]) -> Iterator[list
             target.delete(image["image_id"])
 
 
+def repeated(call: Callable[..., object], *args: Any) -> Callable[[int], None]:
+    """A load's request that is the same call every time: `call(*args)`, whatever its index."""
+
+    def request(_index: int) -> None:
+        call(*args)
+
+    return request
+
+
+def round_robin(call: Callable[[str], object], ids: list[str]) -> Callable[[int], None]:
+    """A load's request `index`: `call` on the ids in turn."""
+
+    def request(index: int) -> None:
+        call(ids[index % len(ids)])
+
+    return request
+
+
 def noop_call(
     target: Target, noop: NoopGateway, *, body: bytes | None = None, size: int = 0
 ) -> Callable[[int], None]:

@@ -21,6 +21,8 @@ from bench.api_helpers import (
     load_figure,
     noop_call,
     record_item,
+    repeated,
+    round_robin,
     size_label,
     uploaded,
 )
@@ -81,9 +83,8 @@ def upload_path(target: Target, noop: NoopGateway | None, plan: Plan, progress: 
                     gateway = run_load(
                         noop_call(target, noop, body=body), requests=count, concurrency=concurrency, tick=tick
                     )
-                    put = direct.put
                     work = run_load(
-                        lambda _i, put=put, data=data: put(data),
+                        repeated(direct.put, data),
                         requests=count,
                         concurrency=concurrency,
                         tick=tick,
@@ -141,10 +142,9 @@ def get_path(target: Target, noop: NoopGateway | None, plan: Plan, progress: Pro
                         if noop is not None and direct is not None:
                             answer = noop_call(target, noop, size=images[0]["size"])
                             gateway = run_load(answer, requests=count, concurrency=concurrency, tick=tick)
-                            read = direct.get
                             ids = [image["image_id"] for image in images]
                             work = run_load(
-                                lambda index, read=read, ids=ids: read(ids[index % len(ids)]),
+                                round_robin(direct.get, ids),
                                 requests=count,
                                 concurrency=concurrency,
                                 tick=tick,

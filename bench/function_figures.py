@@ -13,7 +13,7 @@
 import re
 import subprocess
 import sys
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable
 
 from bench import function_profile
@@ -41,12 +41,13 @@ def import_breakdown(module: str, sys_path: list[str], top: int = 6) -> list[tup
         text=True,
         check=True,
     )
-    by_package: Counter[str] = Counter()
+    by_package: defaultdict[str, float] = defaultdict(float)
     for line in result.stderr.splitlines():
         match = _IMPORTTIME.match(line)
         if match:
             by_package[match.group(4).split(".")[0]] += int(match.group(1)) / 1000
-    return by_package.most_common(top)
+    # Largest first, ties in import order (as Counter.most_common orders them)
+    return sorted(by_package.items(), key=lambda item: item[1], reverse=True)[:top]
 
 
 # The libraries every handler is built on, and nothing of ours: what the design costs at start-up

@@ -388,6 +388,7 @@ def worst_case_image(kind: str, path: Path) -> dict[str, Any]:
     from image_service import contract  # noqa: PLC0415
 
     budget = contract.DECODE_BUDGET_BYTES * 0.98
+    options: dict[str, Any]
     if kind == "rgba-png":
         side, mode, options = int((budget / 4) ** 0.5), "RGBA", {"format": "PNG", "compress_level": 1}
     elif kind == "webp":

@@ -60,7 +60,7 @@ def put_rest_api(api_id: str, body: bytes | str, query_params: dict[str, Any]) -
     try:
         spec = _parse_document(body)
     except ValueError as err:
-        return v1._v1_error("BadRequestException", f"Invalid OpenAPI definition: {err}", 400)
+        return _error(v1, "BadRequestException", f"Invalid OpenAPI definition: {err}", 400)
     warnings = import_warnings(spec)
     # AWS: "If a warning occurs, the operation will continue if the failonwarnings=false query
     # expression is appended to the request URL. Otherwise, the updates will be rolled back. [...]
@@ -68,7 +68,7 @@ def put_rest_api(api_id: str, body: bytes | str, query_params: dict[str, Any]) -
     # returned as a message in the exception."
     if warnings and str(v1._qp(query_params, "failonwarnings") or "false").lower() == "true":
         message = "Warnings found during import:\n" + "\n".join(warnings)
-        return v1._v1_error("BadRequestException", message, 400)
+        return _error(v1, "BadRequestException", message, 400)
 
     if (v1._qp(query_params, "mode") or "merge").lower() == "overwrite":
         _clear_definition(v1, api_id)
@@ -88,17 +88,26 @@ def put_rest_api(api_id: str, body: bytes | str, query_params: dict[str, Any]) -
     return status, headers, api_body
 
 
+def _error(v1: Any, code: str, message: str, status: int) -> Response:
+    """MiniStack's API Gateway error answer, as AWS shapes it."""
+    error: Response = v1._v1_error(code, message, status)
+    return error
+
+
 def _refused_parameters(v1: Any, api_id: str, query_params: dict[str, Any]) -> Response | None:
     """The error answer for an unknown API or import parameters the layer does not implement."""
     if api_id not in v1._rest_apis:
-        return v1._v1_error("NotFoundException", "Invalid API identifier specified", 404)
+        return _error(v1, "NotFoundException", "Invalid API identifier specified", 404)
     mode = (v1._qp(query_params, "mode") or "merge").lower()
     if mode not in ("merge", "overwrite"):
-        return v1._v1_error("BadRequestException", f"Invalid mode: {mode}; use merge or overwrite", 400)
+        return _error(v1, "BadRequestException", f"Invalid mode: {mode}; use merge or overwrite", 400)
     basepath = v1._qp(query_params, "basepath")  # the SDK sends import parameters as query keys
     if basepath not in (None, "ignore"):
-        return v1._v1_error(
-            "BadRequestException", f"basepath={basepath} is not supported by the emulator compat layer", 400
+        return _error(
+            v1,
+            "BadRequestException",
+            f"basepath={basepath} is not supported by the emulator compat layer",
+            400,
         )
     return None
 
@@ -265,7 +274,7 @@ def _ensure_resource(v1: Any, api_id: str, path: str) -> str:
             _status, _headers, body = v1._create_resource(api_id, resource_id, {"pathPart": segment})
             child = json.loads(body)["id"]
         resource_id = child
-    return resource_id
+    return str(resource_id)
 
 
 def _resolve(spec: dict[str, Any], node: Any) -> Any:
