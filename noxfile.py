@@ -163,7 +163,13 @@ def tflocal_plan(session: nox.Session, plan_file: Path, *args: str) -> bool:
 
 def init_emulator_backend(session: nox.Session) -> None:
     """`terraform init`, unless it already ran on the same configuration, lock file and mirror."""
-    args = ("-input=false", "-reconfigure", f"-backend-config=path={paths.EMULATOR_STATE}")
+    # -lockfile=readonly: the providers are checked against the committed lock, never written to it
+    args = (
+        "-input=false",
+        "-reconfigure",
+        "-lockfile=readonly",
+        f"-backend-config=path={paths.EMULATOR_STATE}",
+    )
     if terraform.is_initialized(args):
         session.log("terraform init: up to date")
         return
