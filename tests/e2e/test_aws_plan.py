@@ -3,7 +3,7 @@
 The provider reaches the emulator only through the SDK's environment variables (AWS_ENDPOINT_URL,
 fake credentials), exactly as it would reach AWS through a user's; nothing else differs. The
 plan runs on a copy of terraform/ and openapi/ as a clone has them (no tflocal override file,
-which a concurrent emulator deploy writes into terraform/, no lock file, no .terraform/), with
+which a concurrent emulator deploy writes into terraform/, no .terraform/; the committed lock file), with
 its own TF_DATA_DIR and state under tmp, so the emulator deployment's .build/terraform/ is never
 touched. The Lambda zip is the default path the Terraform expects (`nox -s build` writes it); the
 plan is for arm64 (`-var lambda_architecture=arm64`), the architecture an AWS user is most likely

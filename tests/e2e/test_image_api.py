@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from devtools.function_profile import noise_png
+from bench.function_profile import noise_png
 from image_service import contract
 from tests.fixtures.deployed_api import Api, Storage
 from tests.fixtures.images import GIF, JPEG, WEBP, photo, png, png_bomb

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from emulator import ministack_compat
+from emulator.patches import binary_responses
 from tests.fixtures.ministack_api import (
     FUNCTION_URI,
     as_body,
@@ -255,4 +255,4 @@ def test_the_first_accept_media_type_decides(accept: str | None, *, binary: bool
     """AWS, "Amazon API Gateway important notes for REST APIs": "When a request contains multiple
     media types in its Accept header, API Gateway only honors the first Accept media type."
     (MiniStack compared the whole header.)"""
-    assert ministack_compat.media_type_matches(accept, ["image/png"]) is binary
+    assert binary_responses.media_type_matches(accept, ["image/png"]) is binary
