@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from devtools import api_docs
-from tests.e2e.conftest import Api, photo
+from tests.fixtures.deployed_api import Api
+from tests.fixtures.images import photo
 
 # Flags for a closed network: no background calls to Google's services.
 CHROMIUM_FLAGS = [

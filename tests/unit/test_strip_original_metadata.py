@@ -12,10 +12,9 @@ import pytest
 from PIL import Image
 
 from image_service.settings import get_settings
+from tests.fixtures.image_calls import complete, send, start_ok, upload_ok
 from tests.fixtures.images import GPS_IFD, ORIENTATION, exif_of, tagged
-from tests.unit.conftest import BUCKET, _clear_process_caches, json_body
-from tests.unit.test_handlers import upload_ok
-from tests.unit.test_large_uploads import complete, send, start_ok
+from tests.fixtures.moto_aws import BUCKET, clear_process_caches
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("aws")
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("aws")
 @pytest.fixture
 def stripping(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STRIP_ORIGINAL_METADATA", "true")
-    _clear_process_caches()
+    clear_process_caches()
 
 
 def stored(image_id: str) -> bytes:
@@ -58,7 +57,7 @@ def test_on_a_large_upload_is_stored_without_its_metadata() -> None:
     ticket = start_ok()
     send(ticket, photo)
 
-    image = json_body(complete(ticket["image_id"]))
+    image = complete(ticket["image_id"]).json()
 
     kept = stored(image["image_id"])
     assert exif_of(kept) == {ORIENTATION: 6}
@@ -71,7 +70,7 @@ def test_on_an_image_without_metadata_is_still_stored_as_sent() -> None:
     Image.new("RGB", (8, 8), "navy").save(plain, "PNG")
     ticket = start_ok()
     send(ticket, plain.getvalue())
-    image = json_body(complete(ticket["image_id"]))
+    image = complete(ticket["image_id"]).json()
     assert stored(image["image_id"]) == plain.getvalue()
     assert stored(upload_ok(plain.getvalue())["image_id"]) == plain.getvalue()
 
