@@ -17,8 +17,8 @@ import requests
 from playwright.sync_api import Browser, Page, Request
 
 from devtools import gallery
-from tests.e2e.conftest import Api
 from tests.fixtures.browser import chromium
+from tests.fixtures.deployed_api import Api
 from tests.fixtures.images import photo
 
 SHARED = "/v1/shared/"
