@@ -21,14 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.api_paths import UPLOAD_TARGET, Floor, check, clients, load_figure, size_label, uploaded
+from bench.api_helpers import UPLOAD_TARGET, Floor, check, clients, load_figure, size_label, uploaded
 from bench.figures import Figure
+from bench.function_profile import noise_png
 from bench.noop_gateway import NoopGateway
 from bench.plan import SIZES, Plan
 from bench.progress import Progress
 from bench.target import Target
 from bench.timing import Load, Spread, run_load
-from devtools.function_profile import noise_png
 
 SECTION = "Share links (GET /v1/shared/{token}, no API key)"
 LINK_SECONDS = 3600  # outlives any run
