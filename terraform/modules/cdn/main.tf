@@ -155,6 +155,13 @@ resource "aws_cloudfront_distribution" "this" {
   }
 
   depends_on = [aws_s3_bucket_ownership_controls.logs]
+
+  lifecycle {
+    precondition {
+      condition     = var.domain_name != null && var.certificate_arn != null
+      error_message = "cdn_enabled needs cdn_domain_name and cdn_certificate_arn: the distribution's own domain and its ACM certificate in us-east-1 (terraform/modules/cdn/README.md)."
+    }
+  }
 }
 
 # The access-log bucket. CloudFront's standard logging writes through the bucket's ACL (the

@@ -1,11 +1,6 @@
 variable "name" {
   type        = string
   description = "Prefix of the module's resource names (cache and response headers policies, function, comment)."
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9-]{1,40}$", var.name))
-    error_message = "name must be 1-40 characters of letters, digits and '-' (CloudFront policy and function names)."
-  }
 }
 
 variable "origin_domain_name" {
@@ -32,43 +27,21 @@ variable "path_pattern" {
 variable "domain_name" {
   type        = string
   description = "The distribution's own domain (alias), e.g. images.example.com: share links are minted on https://<domain_name>. A custom domain is what lets the viewer TLS policy be TLSv1.2_2021 (CloudFront's default *.cloudfront.net certificate is held at TLSv1 whatever is set)."
-
-  validation {
-    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
-    error_message = "domain_name must be a lowercase DNS name such as images.example.com (root variable cdn_domain_name, needed when cdn_enabled is true)."
-  }
 }
 
 variable "certificate_arn" {
   type        = string
   description = "ARN of an ACM certificate in us-east-1 (CloudFront reads certificates there only) that covers domain_name."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[A-Za-z0-9-]+$", var.certificate_arn))
-    error_message = "certificate_arn must be an ACM certificate ARN in us-east-1 (root variable cdn_certificate_arn, needed when cdn_enabled is true)."
-  }
 }
 
 variable "max_ttl_seconds" {
   type        = number
   description = "Longest time an edge keeps a share link's answer, whatever the origin's Cache-Control says (which is never longer than the link's remaining life). It bounds how long a revoked key, a killed link or a deleted image can still be served from the edge."
-  default     = 300
-
-  validation {
-    condition     = var.max_ttl_seconds >= 0 && var.max_ttl_seconds <= 604800 && var.max_ttl_seconds == floor(var.max_ttl_seconds)
-    error_message = "max_ttl_seconds must be whole seconds from 0 to 604800 (7 days, the longest link)."
-  }
 }
 
 variable "price_class" {
   type        = string
   description = "Edge locations used: PriceClass_100 (North America, Europe, Israel; the cheapest), PriceClass_200 or PriceClass_All."
-  default     = "PriceClass_100"
-
-  validation {
-    condition     = contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.price_class)
-    error_message = "price_class must be PriceClass_100, PriceClass_200 or PriceClass_All."
-  }
 }
 
 variable "web_acl_id" {
@@ -90,24 +63,16 @@ variable "log_bucket_name" {
 variable "log_retention_days" {
   type        = number
   description = "Days the access logs are kept before the bucket's lifecycle rule deletes them."
-  default     = 14
-
-  validation {
-    condition     = var.log_retention_days >= 1 && var.log_retention_days == floor(var.log_retention_days)
-    error_message = "log_retention_days must be a positive whole number of days."
-  }
 }
 
 variable "force_destroy_logs" {
   type        = bool
   description = "Let `terraform destroy` delete the log bucket with its logs."
-  default     = false
 }
 
 variable "route53_zone_id" {
   type        = string
-  description = "Route 53 hosted zone of domain_name: when given, the module creates its A and AAAA alias records; null when DNS is managed elsewhere (point a CNAME at the distribution_domain_name output)."
-  default     = null
+  description = "Route 53 hosted zone of domain_name, or null: when given, the module creates its A and AAAA alias records; null when DNS is managed elsewhere (point a CNAME at the distribution_domain_name output)."
 }
 
 variable "tags" {
