@@ -14,7 +14,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "functions" / "image_service"
 
-SERVICES = frozenset({"inline_upload", "large_upload", "serving", "listing", "metadata_edit", "deletion"})
+SERVICES = frozenset(
+    {"inline_upload", "large_upload", "serving", "listing", "metadata_edit", "deletion", "links"}
+)
 HTTP = frozenset({"http_api"})
 # Lambda plumbing beside the layers: the start-up, and Powertools idempotency over DynamoDB
 # (used by the inline upload service, as a storage module would be).
@@ -69,7 +71,7 @@ def called_or_imported_names(path: Path) -> set[str]:
 
 def test_the_layers_cover_every_module() -> None:
     assert set(TOP_LEVEL) >= SERVICES, "a service module named here is missing"
-    assert len(HANDLERS) == 7
+    assert len(HANDLERS) == 13
     assert STORAGE
     assert DOMAIN
 
