@@ -329,6 +329,31 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def gallery(session: nox.Session) -> None:
+    """A page on http://localhost:8081 showing a user's images through share links and presets."""
+    import signal  # noqa: PLC0415 - only the serving sessions handle a signal
+
+    deployed = deployed_stack(session)
+    # The key stays with the page's server (devtools/gallery.py); the browser gets links only.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # as `docs` does
+    try:
+        session.run(
+            "python",
+            "-m",
+            "devtools.gallery",
+            "--server-url",
+            deployed.base_url,
+            "--api-key",
+            deployed.api_key,
+            "--presets",
+            ",".join(deployed.image_presets),
+            *session.posargs,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@nox.session(python=PYTHON, default=False)
 def fuzz(session: nox.Session) -> None:
     """Schemathesis, every check, against openapi/api.yaml and the deployed stack (fixed seed)."""
     install_groups(session, "fuzz")

@@ -59,10 +59,12 @@ def main(argv: list[str] | None = None) -> int:
             with noop_gateway.noop_gateway(target.endpoint, target.api_key) as noop:
                 figures += api_paths.upload_path(target, noop, plan, progress)
                 figures += api_paths.get_path(target, noop, plan, progress)
+                figures += share_links.share_link_path(target, noop, plan, progress)
                 figures += api_paths.list_path(target, noop, plan, progress)
         else:
             figures += api_paths.upload_path(target, None, plan, progress)
             figures += api_paths.get_path(target, None, plan, progress)
+            figures += share_links.share_link_path(target, None, plan, progress)
         figures += in_process.handlers_in_process(target, uploads_table, plan, progress)
         figures += share_links.signature_check(plan, progress)
         figures += api_paths.variant_path(target, plan, progress)

@@ -1,7 +1,8 @@
 """The floor of every API request: a function that does nothing, behind the same gateway.
 
-A REST API of its own on the same emulator, with one proxy route to a Python function that
-does no AWS call: it answers 201 to any body, or 200 with `bytes` bytes (an image-sized response
+A REST API of its own on the same emulator, with proxy routes to a Python function that
+does no AWS call (`/noop` needs the service's API key; `/public` needs none, as the share-link
+route): it answers 201 to any body, or 200 with `bytes` bytes (an image-sized response
 through the same base64 path as get_image). Its key requirement, usage plan and binary media types
 mirror the service's, so a request pays what every request pays and nothing more. It prints one
 log line, as every handler does: MiniStack waits up to 50 ms for a first log line from a function
@@ -44,8 +45,9 @@ def handler(event, context):
 
 @dataclass(frozen=True)
 class NoopGateway:
-    url: str
+    url: str  # needs the API key, as every keyed route of the service
     api_key: str
+    public_url: str = ""  # needs none, as GET /v1/shared/{token}
 
 
 def _package() -> bytes:
@@ -89,23 +91,24 @@ def noop_gateway(endpoint: str, api_key: str, region: str = "us-east-1") -> Iter
     root = next(
         item for item in apigateway.get_resources(restApiId=api["id"])["items"] if item["path"] == "/"
     )
-    resource = apigateway.create_resource(restApiId=api["id"], parentId=root["id"], pathPart="noop")
-    apigateway.put_method(
-        restApiId=api["id"],
-        resourceId=resource["id"],
-        httpMethod="ANY",
-        authorizationType="NONE",
-        apiKeyRequired=True,
-    )
     arn = function["FunctionArn"]
-    apigateway.put_integration(
-        restApiId=api["id"],
-        resourceId=resource["id"],
-        httpMethod="ANY",
-        type="AWS_PROXY",
-        integrationHttpMethod="POST",
-        uri=f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations",
-    )
+    for path_part, key_required in (("noop", True), ("public", False)):
+        resource = apigateway.create_resource(restApiId=api["id"], parentId=root["id"], pathPart=path_part)
+        apigateway.put_method(
+            restApiId=api["id"],
+            resourceId=resource["id"],
+            httpMethod="ANY",
+            authorizationType="NONE",
+            apiKeyRequired=key_required,
+        )
+        apigateway.put_integration(
+            restApiId=api["id"],
+            resourceId=resource["id"],
+            httpMethod="ANY",
+            type="AWS_PROXY",
+            integrationHttpMethod="POST",
+            uri=f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations",
+        )
     apigateway.create_deployment(restApiId=api["id"], stageName=STAGE)
     key = next(
         item for item in apigateway.get_api_keys(includeValues=True)["items"] if item.get("value") == api_key
@@ -113,6 +116,7 @@ def noop_gateway(endpoint: str, api_key: str, region: str = "us-east-1") -> Iter
     plan = apigateway.create_usage_plan(name=NAME, apiStages=[{"apiId": api["id"], "stage": STAGE}])
     apigateway.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
     try:
-        yield NoopGateway(f"{endpoint}/restapis/{api['id']}/{STAGE}/_user_request_/noop", api_key)
+        base = f"{endpoint}/restapis/{api['id']}/{STAGE}/_user_request_"
+        yield NoopGateway(f"{base}/noop", api_key, public_url=f"{base}/public")
     finally:
         _remove(apigateway, lambda_client)

@@ -11,9 +11,7 @@ started it (nox) goes away, however it ended: a port left held would refuse the 
 import argparse
 import functools
 import json
-import os
 import shutil
-import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from devtools import paths
+from devtools.serving import serve_until_stopped
 
 SITE = paths.BUILD / "docs"
 ASSETS = (
@@ -37,7 +36,6 @@ ASSETS = (
     "favicon-32x32.png",
 )
 GATEWAY_EXTENSION = "x-amazon-apigateway-"
-PARENT_POLL_SECONDS = 0.5  # how often the server checks that the process that started it is alive
 
 INDEX_HTML = """<!doctype html>
 <html lang="en">
@@ -132,31 +130,6 @@ def serving(site: Path, origin: str) -> Iterator[str]:
         yield f"{origin}/"
     finally:
         httpd.shutdown()
-        httpd.server_close()
-
-
-def _watch_parent(parent: int, httpd: ThreadingHTTPServer, done: threading.Event) -> None:
-    """Shuts the server down once its parent is gone (the process is then re-parented)."""
-    while os.getppid() == parent:
-        if done.wait(PARENT_POLL_SECONDS):
-            return
-    httpd.shutdown()
-
-
-def serve_until_stopped(httpd: ThreadingHTTPServer) -> None:
-    """Serves on the main thread until SIGINT, SIGTERM or the parent's exit; then closes the port."""
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM as Ctrl-C
-    done = threading.Event()
-    parent = os.getppid()
-    if parent != 1:  # started by init (detached), there is no parent to outlive
-        threading.Thread(target=_watch_parent, args=(parent, httpd, done), daemon=True).start()
-    try:
-        httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        done.set()
-        signal.signal(signal.SIGTERM, previous)
         httpd.server_close()
 
 

@@ -10,7 +10,7 @@ import shlex
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from devtools import terraform
@@ -32,6 +32,8 @@ class Stack:
     region: str
     # The emulator's endpoint; None for a stack on AWS (the SDK then uses its own endpoints).
     emulator_endpoint: str | None
+    # The named presets (Terraform's image_presets: name -> width, height, fit, format).
+    image_presets: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -52,6 +54,7 @@ class Stack:
             "IMAGE_SERVICE_API_ID": self.api_id,
             "IMAGE_SERVICE_CORS_ORIGIN": self.cors_allow_origin,
             "IMAGE_SERVICE_PLATFORM": "emulator" if self.emulator_endpoint else "aws",
+            "IMAGE_SERVICE_PRESETS": json.dumps(self.image_presets),
             "AWS_DEFAULT_REGION": self.region,
         }
         if self.emulator_endpoint is not None:
@@ -72,6 +75,7 @@ def from_outputs(outputs: Mapping[str, object], *, emulator: str | None) -> Stac
     api_id, stage_name = str(outputs["api_id"]), str(outputs["stage_name"])
     function_names = outputs.get("function_names")
     keys = outputs.get("api_keys")
+    presets = outputs.get("image_presets")
     return Stack(
         api_id=api_id,
         base_url=(
@@ -89,6 +93,11 @@ def from_outputs(outputs: Mapping[str, object], *, emulator: str | None) -> Stac
         api_keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
         region=str(outputs.get("region", "us-east-1")),
         emulator_endpoint=emulator,
+        image_presets=(
+            {str(name): dict(preset) for name, preset in presets.items() if isinstance(preset, dict)}
+            if isinstance(presets, dict)
+            else {}
+        ),
     )
 
 

@@ -231,8 +231,9 @@ module "api" {
   stage_name        = var.stage_name
   cors_allow_origin = var.cors_allow_origin
   # A base for share links that depends on the API (a CDN in front of it) goes to the stage, not to
-  # the functions (whose ARNs the API's body holds): no dependency cycle. None yet.
-  link_base_url = ""
+  # the functions (whose ARNs the API's body holds): no dependency cycle. With cdn_enabled, the
+  # CDN's https://<cdn_domain_name> (a variable, so not even the stage waits for the distribution).
+  link_base_url = var.cdn_enabled ? module.cdn[0].base_url : ""
   functions = {
     for name, function in module.function : name => {
       function_name = function.function_name
@@ -250,4 +251,24 @@ module "api" {
   xray_tracing_enabled           = var.tracing_enabled
   log_retention_days             = var.log_retention_days
   manage_account_cloudwatch_role = var.manage_api_gateway_account_cloudwatch_role
+}
+
+# Optional (cdn_enabled): CloudFront in front of the share-link route. Its domain is a variable,
+# not the distribution's output, so the functions can mint links on it without a cycle
+# (API -> functions -> distribution -> API).
+module "cdn" {
+  source = "./modules/cdn"
+  count  = var.cdn_enabled ? 1 : 0
+
+  name               = var.name_prefix
+  origin_domain_name = "${module.api.api_id}.execute-api.${var.region}.amazonaws.com"
+  origin_path        = "/${module.api.stage_name}"
+  domain_name        = var.cdn_domain_name
+  certificate_arn    = var.cdn_certificate_arn
+  route53_zone_id    = var.cdn_route53_zone_id
+  max_ttl_seconds    = var.cdn_max_ttl_seconds
+  price_class        = var.cdn_price_class
+  log_bucket_name    = "${var.name_prefix}-cdn-logs-${data.aws_caller_identity.current.account_id}"
+  log_retention_days = var.log_retention_days
+  force_destroy_logs = var.force_destroy_bucket
 }

@@ -55,6 +55,31 @@ output "region" {
   value       = var.region
 }
 
+output "cdn_base_url" {
+  description = "Base URL share links are minted on when cdn_enabled (https://<cdn_domain_name>), else null."
+  value       = one(module.cdn[*].base_url)
+}
+
+output "cdn_distribution_id" {
+  description = "CloudFront distribution id when cdn_enabled, else null (for invalidations)."
+  value       = one(module.cdn[*].distribution_id)
+}
+
+output "cdn_distribution_domain_name" {
+  description = "The distribution's *.cloudfront.net host name when cdn_enabled (the target of cdn_domain_name's DNS record), else null."
+  value       = one(module.cdn[*].distribution_domain_name)
+}
+
+output "cdn_log_bucket_name" {
+  description = "Bucket of the distribution's access logs when cdn_enabled, else null."
+  value       = one(module.cdn[*].log_bucket_name)
+}
+
+output "image_presets" {
+  description = "The named presets (name -> width, height, fit, format) served by ?preset= and share links."
+  value       = var.image_presets
+}
+
 output "signing_keys_table_name" {
   description = "Table holding each tenant's share-link signing-key state (the key material is in Secrets Manager)."
   value       = module.signing_keys.table_name

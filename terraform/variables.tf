@@ -243,6 +243,67 @@ variable "allow_arbitrary_variants" {
   default     = true
 }
 
+variable "cdn_enabled" {
+  type        = bool
+  description = "Put CloudFront in front of the share-link route (/v1/shared/*), cached by token, on the domain cdn_domain_name; share links are then minted on https://<cdn_domain_name>. AWS only: the emulator's CloudFront neither caches nor reaches API Gateway (terraform/modules/cdn/README.md)."
+  default     = false
+}
+
+variable "cdn_domain_name" {
+  type        = string
+  description = "With cdn_enabled: the distribution's domain, e.g. images.example.com (its own TLS certificate is what allows the TLSv1.2_2021 viewer policy)."
+  default     = null
+
+  validation {
+    condition     = var.cdn_domain_name == null || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.cdn_domain_name))
+    error_message = "cdn_domain_name must be a lowercase DNS name such as images.example.com."
+  }
+}
+
+variable "cdn_certificate_arn" {
+  type        = string
+  description = "With cdn_enabled: ARN of an ACM certificate in us-east-1 covering cdn_domain_name."
+  default     = null
+
+  validation {
+    condition     = var.cdn_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[A-Za-z0-9-]+$", var.cdn_certificate_arn))
+    error_message = "cdn_certificate_arn must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates there only)."
+  }
+}
+
+variable "cdn_route53_zone_id" {
+  type        = string
+  description = "With cdn_enabled: the Route 53 hosted zone of cdn_domain_name, to create its alias records; null when DNS is managed elsewhere (point a CNAME at the cdn_distribution_domain_name output)."
+  default     = null
+
+  validation {
+    condition     = var.cdn_route53_zone_id == null || can(regex("^Z[A-Z0-9]{1,32}$", var.cdn_route53_zone_id))
+    error_message = "cdn_route53_zone_id must be a Route 53 hosted zone id (Z...), or null."
+  }
+}
+
+variable "cdn_max_ttl_seconds" {
+  type        = number
+  description = "With cdn_enabled: longest time an edge keeps a share link's answer (the origin's Cache-Control, bounded by the link's expiry, decides below it). It is how long a revoked or deleted link may still be served from the edge, unless invalidated."
+  default     = 300
+
+  validation {
+    condition     = var.cdn_max_ttl_seconds >= 0 && var.cdn_max_ttl_seconds <= 604800 && var.cdn_max_ttl_seconds == floor(var.cdn_max_ttl_seconds)
+    error_message = "cdn_max_ttl_seconds must be whole seconds from 0 to 604800 (7 days, the longest link)."
+  }
+}
+
+variable "cdn_price_class" {
+  type        = string
+  description = "With cdn_enabled: CloudFront price class (PriceClass_100, PriceClass_200 or PriceClass_All)."
+  default     = "PriceClass_100"
+
+  validation {
+    condition     = contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.cdn_price_class)
+    error_message = "cdn_price_class must be PriceClass_100, PriceClass_200 or PriceClass_All."
+  }
+}
+
 variable "link_base_url" {
   type        = string
   description = "Base URL of share links (`<base>/v1/shared/<token>`), when not the one a request came through. Empty (default): https://<the request's domain><stage or base path>, as API Gateway reports them (the execute-api URL, or a custom domain). `{host}`, `{api_id}` and `{stage}` are replaced per request by its Host header, the API id and the stage: the emulator stack's URLs (http://{host}/restapis/{api_id}/{stage}/_user_request_) need them."

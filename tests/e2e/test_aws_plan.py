@@ -72,8 +72,8 @@ def strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
         yield where, value
 
 
-@pytest.fixture(scope="module")
-def aws_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+def planned_stack(tmp_path_factory: pytest.TempPathFactory, name: str, *variables: str) -> Plan:
+    """The root module planned as a user plans it, in a clone of its own under `name`."""
     emulator = endpoint()
     if health(emulator) is None:
         pytest.fail(f"no emulator answers on {emulator}: run the end-to-end tests with `nox -s tests`")
@@ -83,7 +83,7 @@ def aws_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
         )
 
     # Given a clone's terraform/ and openapi/, and the zip where `nox -s build` puts it
-    work = tmp_path_factory.mktemp("aws-plan")
+    work = tmp_path_factory.mktemp(name)
     configuration = clone(work)
     zip_path = configuration.parent / ZIP.relative_to(paths.ROOT)
     zip_path.parent.mkdir(parents=True)
@@ -91,8 +91,17 @@ def aws_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
 
     # When the user runs terraform init and plan
     return plan(
-        work, configuration, user_environment(work, emulator), f"-var=lambda_architecture={ARCHITECTURE}"
+        work,
+        configuration,
+        user_environment(work, emulator),
+        f"-var=lambda_architecture={ARCHITECTURE}",
+        *variables,
     )
+
+
+@pytest.fixture(scope="module")
+def aws_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+    return planned_stack(tmp_path_factory, "aws-plan")
 
 
 def test_plan_creates_the_whole_stack_in_an_empty_account(aws_plan: Plan) -> None:
@@ -157,3 +166,137 @@ def test_every_function_is_planned_on_the_runtime_and_architecture_chosen(aws_pl
     for function in functions:
         assert function["runtime"] == runtime.LAMBDA_RUNTIME == "python3.13", function["function_name"]
         assert function["architectures"] == [ARCHITECTURE], function["function_name"]
+
+
+# The CDN (cdn_enabled), planned as an AWS user would enable it: a domain and its ACM certificate.
+CDN_DOMAIN = "images.example.com"
+CDN_CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b1e8f5c-7d2a-4c3e-9f61-2a5d8c4b7e90"
+CDN = "module.cdn[0]"
+DISTRIBUTION = f"{CDN}.aws_cloudfront_distribution.this"
+CACHE_POLICY = f"{CDN}.aws_cloudfront_cache_policy.this"
+SHARED_PATHS = "/v1/shared/*"
+
+
+@pytest.fixture(scope="module")
+def cdn_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+    return planned_stack(
+        tmp_path_factory,
+        "aws-plan-cdn",
+        "-var=cdn_enabled=true",
+        f"-var=cdn_domain_name={CDN_DOMAIN}",
+        f"-var=cdn_certificate_arn={CDN_CERTIFICATE}",
+    )
+
+
+def module_resource_config(plan: Plan, module: str, address: str) -> dict[str, Any]:
+    """A resource's configuration (its expressions and their references) in a module call."""
+    resources = plan.document["configuration"]["root_module"]["module_calls"][module]["module"]["resources"]
+    return next(resource for resource in resources if resource["address"] == address)
+
+
+def test_the_cdn_is_off_by_default(aws_plan: Plan) -> None:
+    # Links are minted where the request came in (no stage variable naming another base)
+    assert aws_plan.planned("module.api.aws_api_gateway_stage.this").get("variables") in (None, {})
+    changes = aws_plan.resource_changes()
+    assert [address for address in changes if address.startswith("module.cdn")] == []
+    assert [
+        c["type"] for c in aws_plan.document["resource_changes"] if c["type"].startswith("aws_cloudfront")
+    ] == []
+
+
+def test_cdn_plan_adds_the_distribution_to_the_stack(cdn_plan: Plan) -> None:
+    assert cdn_plan.exit_code == 2, cdn_plan.output
+    changes = cdn_plan.resource_changes()
+    assert set(changes) >= EXPECTED_CREATES | {
+        DISTRIBUTION,
+        CACHE_POLICY,
+        f"{CDN}.aws_cloudfront_response_headers_policy.this",
+        f"{CDN}.aws_cloudfront_function.not_found",
+        f"{CDN}.aws_s3_bucket.logs",
+    }
+    assert {address: actions for address, actions in changes.items() if actions != ["create"]} == {}
+    # No DNS records without a Route 53 zone
+    assert [address for address in changes if "aws_route53_record" in address] == []
+
+
+def test_links_are_minted_on_the_cdn_domain(cdn_plan: Plan) -> None:
+    # The stage tells the functions the base of the links they sign: the CDN's domain, known
+    # before the distribution exists (no cycle API -> functions -> distribution -> API)
+    stage = cdn_plan.planned("module.api.aws_api_gateway_stage.this")
+    assert stage["variables"] == {"linkBaseUrl": f"https://{CDN_DOMAIN}"}
+    assert cdn_plan.document["output_changes"]["cdn_base_url"]["after"] == f"https://{CDN_DOMAIN}"
+
+
+def test_distribution_serves_share_links_only_over_modern_tls(cdn_plan: Plan) -> None:
+    distribution = cdn_plan.planned(DISTRIBUTION)
+    assert distribution["enabled"] is True
+    assert distribution["aliases"] == [CDN_DOMAIN]
+    [certificate] = distribution["viewer_certificate"]
+    assert certificate["acm_certificate_arn"] == CDN_CERTIFICATE
+    assert certificate["cloudfront_default_certificate"] is False
+    assert certificate["minimum_protocol_version"] == "TLSv1.2_2021"
+    assert certificate["ssl_support_method"] == "sni-only"
+
+    # The share-link route: GET/HEAD, HTTPS (HTTP is redirected), nothing forwarded but the path
+    [shared] = distribution["ordered_cache_behavior"]
+    assert shared["path_pattern"] == SHARED_PATHS
+    assert shared["viewer_protocol_policy"] == "redirect-to-https"
+    assert sorted(shared["allowed_methods"]) == sorted(shared["cached_methods"]) == ["GET", "HEAD"]
+    assert not shared.get("origin_request_policy_id")
+    assert shared["function_association"] == []
+    assert shared["lambda_function_association"] == []
+    # Every other path is answered at the edge by the function, before any origin
+    [default] = distribution["default_cache_behavior"]
+    assert default["viewer_protocol_policy"] == "redirect-to-https"
+    [association] = default["function_association"]
+    assert association["event_type"] == "viewer-request"
+    config = module_resource_config(cdn_plan, "cdn", "aws_cloudfront_distribution.this")["expressions"]
+    behaviour = config["ordered_cache_behavior"][0]
+    assert "aws_cloudfront_cache_policy.this.id" in behaviour["cache_policy_id"]["references"]
+    assert "aws_cloudfront_function.not_found.arn" in str(config["default_cache_behavior"])
+
+
+def test_distribution_reaches_the_api_stage_over_https(cdn_plan: Plan) -> None:
+    [origin] = cdn_plan.planned(DISTRIBUTION)["origin"]
+    assert origin["origin_path"] == "/api"
+    [custom] = origin["custom_origin_config"]
+    assert custom["origin_protocol_policy"] == "https-only"
+    assert custom["origin_ssl_protocols"] == ["TLSv1.2"]
+    # The edge asks for bytes itself (API Gateway's binary handling reads the first Accept type)
+    assert origin["custom_header"] == [{"name": "Accept", "value": "*/*"}]
+    # The origin host is the REST API's regional endpoint (its id is known only after apply)
+    call = cdn_plan.document["configuration"]["root_module"]["module_calls"]["cdn"]["expressions"]
+    assert "module.api.api_id" in call["origin_domain_name"]["references"]
+
+
+def test_cache_key_is_the_token_and_the_origin_decides_how_long(cdn_plan: Plan) -> None:
+    policy = cdn_plan.planned(CACHE_POLICY)
+    assert (policy["min_ttl"], policy["default_ttl"], policy["max_ttl"]) == (0, 0, 300)
+    [parameters] = policy["parameters_in_cache_key_and_forwarded_to_origin"]
+    assert parameters["cookies_config"][0]["cookie_behavior"] == "none"
+    assert parameters["headers_config"][0]["header_behavior"] == "none"
+    assert parameters["query_strings_config"][0]["query_string_behavior"] == "none"
+    assert parameters["enable_accept_encoding_gzip"] is False
+    assert parameters["enable_accept_encoding_brotli"] is False
+
+
+def test_distribution_logs_every_request_to_a_private_bucket(cdn_plan: Plan) -> None:
+    [logging] = cdn_plan.planned(DISTRIBUTION)["logging_config"]
+    assert logging["include_cookies"] is False
+    assert logging["prefix"] == "cloudfront/"
+    config = module_resource_config(cdn_plan, "cdn", "aws_cloudfront_distribution.this")["expressions"]
+    assert "aws_s3_bucket.logs.bucket_domain_name" in config["logging_config"][0]["bucket"]["references"]
+    public_access = cdn_plan.planned(f"{CDN}.aws_s3_bucket_public_access_block.logs")
+    assert all(
+        public_access[flag] is True
+        for flag in (
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        )
+    )
+    [rule] = cdn_plan.planned(f"{CDN}.aws_s3_bucket_server_side_encryption_configuration.logs")["rule"]
+    assert rule["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "AES256"
+    [expiry] = cdn_plan.planned(f"{CDN}.aws_s3_bucket_lifecycle_configuration.logs")["rule"]
+    assert expiry["expiration"][0]["days"] == 14  # the root's log_retention_days

@@ -1,0 +1,50 @@
+"""`nox -s gallery` as a process manager or a terminal stops it: SIGTERM or Ctrl-C to nox stops the
+gallery server too, and its port is free once nox has exited (so the next `gallery` can start).
+
+It runs the session on the emulator stack's Terraform state, so not against a stack on AWS."""
+
+import os
+import signal
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from devtools import paths
+from tests.fixtures.ports import can_bind, free_port, listening, wait_until_listening
+
+pytestmark = pytest.mark.emulator_only
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_stopping_nox_stops_the_gallery_and_frees_its_port(stop: signal.Signals, tmp_path: Path) -> None:
+    # Given `./noxw -s gallery` serving on a free port
+    port = free_port()
+    log = tmp_path / "gallery.log"
+    with log.open("wb") as sink:
+        nox = subprocess.Popen(
+            ["./noxw", "-s", "gallery", "--", "--port", str(port)],
+            cwd=paths.ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=os.environ,
+        )
+    try:
+        wait_until_listening(nox, port, "nox -s gallery")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as page:
+            assert b"gallery.js" in page.read()
+
+        # When nox alone is signalled (`kill PID`; a terminal's Ctrl-C would signal both processes)
+        nox.send_signal(stop)
+        nox.wait(timeout=120)
+    finally:
+        if nox.poll() is None:
+            nox.kill()
+            nox.wait()
+
+    # Then the server stopped with it: once nox has exited, nothing holds the port
+    output = log.read_text()
+    assert f"Gallery stopped; port {port} is free." in output, output
+    assert not listening(port)
+    assert can_bind(port)
