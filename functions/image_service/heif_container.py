@@ -58,14 +58,13 @@ class _Meta:
 @dataclass(frozen=True, slots=True)
 class HeifLayout:
     content_type: str
-    width: int  # as displayed: after irot (a quarter turn swaps the sides)
+    width: int  # as decoded: HEIC cropped (clap) and turned (irot), AVIF as coded
     height: int
     coded_width: int  # as stored (ispe): what the decoder allocates
     coded_height: int
     end: int
     tiles: int  # 1, or the number of tiles of a grid
     tile_pixels: int  # the largest tile's (or the image's) pixels
-    clean_aperture: bool  # clap: the decoder crops, so the decoded size is at most the declared one
     exif_items: tuple[int, ...]
     xmp_items: tuple[int, ...]
 
@@ -178,20 +177,23 @@ def _read(data: ImageBytes, content_type: str, name: str) -> HeifLayout:
         if tile.item_id not in meta.extents:
             raise _truncated(name, f" (item {tile.item_id} has no data)")
     rotation = _rotation(data, meta, primary)
-    clap = any(meta.properties[i - 1][0] == b"clap" for i in primary.properties if 0 < i <= len(meta.properties))
-    shown = (height, width) if rotation in (1, 3) else (width, height)
+    aperture = _clean_aperture(data, meta, primary, (width, height), name)
+    # What the decoder makes: libheif (HEIC) crops to the clean aperture and turns the image
+    # (irot); Pillow's AVIF decoder does neither, and reports irot/imir as an EXIF orientation.
+    decoded = (width, height)
+    if content_type == "image/heic":
+        decoded = (aperture[1], aperture[0]) if rotation in (1, 3) else aperture
     exif = tuple(item.item_id for item in meta.items.values() if item.kind == b"Exif")
     xmp = tuple(item.item_id for item in meta.items.values() if item.kind == b"mime")
     return HeifLayout(
         content_type,
-        shown[0],
-        shown[1],
+        decoded[0],
+        decoded[1],
         width,
         height,
         end,
         tiles=len(tiles),
         tile_pixels=tile_pixels or width * height,
-        clean_aperture=clap,
         exif_items=exif,
         xmp_items=xmp,
     )
@@ -210,6 +212,24 @@ def _ispe(data: ImageBytes, meta: _Meta, item: Item, name: str) -> tuple[int, in
                 raise CorruptImageError(f"The {name} image declares no pixels ({width}x{height}).")
             return width, height
     raise CorruptImageError(f"The {name} image does not declare its size (no ispe property).")
+
+
+def _clean_aperture(
+    data: ImageBytes, meta: _Meta, item: Item, size: tuple[int, int], name: str
+) -> tuple[int, int]:
+    """The size after the clean aperture (clap: a crop, as encoders pad HEVC to whole blocks)."""
+    for index in item.properties:
+        if 0 < index <= len(meta.properties) and meta.properties[index - 1][0] == b"clap":
+            wn, wd, hn, hd = struct.unpack_from(">IIII", data, meta.properties[index - 1][1])
+            if not wd or not hd:
+                raise CorruptImageError(f"The {name} image declares a clean aperture with a zero denominator.")
+            width, height = round(wn / wd), round(hn / hd)
+            if not (0 < width <= size[0] and 0 < height <= size[1]):
+                raise CorruptImageError(
+                    f"The {name} image declares a clean aperture of {width}x{height} in {size[0]}x{size[1]} pixels."
+                )
+            return width, height
+    return size
 
 
 def _rotation(data: ImageBytes, meta: _Meta, item: Item) -> int:
@@ -360,3 +380,189 @@ def _iloc(data: ImageBytes, start: int, end: int, meta: _Meta) -> None:
         if position > end:
             raise IndexError("iloc overruns its box")
         meta.extents[item_id] = extents
+
+
+# ---- Removing metadata items (EXIF, XMP) losslessly: the pixels' items are copied as they are ----
+
+
+def strip(data: bytes) -> bytes:
+    """The file without its EXIF (`Exif`) and XMP (`mime`) items: their entries go from the item
+    info, locations, references and property associations, their bytes are zeroed where they lay
+    (mdat keeps its size), and the locations after the shrunk meta box move back by as much.
+    Orientation is HEIF's own (irot/imir), so nothing of it is lost. Unchanged if there is none."""
+    content_type = sniff(data[:64])
+    if content_type is None:
+        raise ValueError("not HEIF")
+    layout = read(data, content_type)
+    dropped = set(layout.exif_items) | set(layout.xmp_items)
+    if not dropped:
+        return data
+    boxes, _ = _top_level(data, _NAMES[content_type])
+    meta_kind, meta_payload, meta_end = next(box for box in boxes if box[0] == b"meta")
+    meta_start = meta_payload - 8
+    if struct.unpack_from(">I", data, meta_start)[0] == 1:
+        raise ValueError("a 64-bit meta box size")  # no encoder writes one; left for the checks
+    del meta_kind
+    out = bytearray(data)
+    children = []
+    iloc_entries: list[_IlocEntry] = []
+    iloc_header = b""
+    for kind, start, end in _boxes(data, meta_payload + 4, meta_end, "HEIF"):
+        if kind == b"iinf":
+            children.append((kind, _rebuilt_iinf(data, start, end, dropped)))
+        elif kind == b"iref":
+            children.append((kind, _rebuilt_iref(data, start, end, dropped)))
+        elif kind == b"iprp":
+            children.append((kind, _rebuilt_iprp(data, start, end, dropped)))
+        elif kind == b"iloc":
+            iloc_header, iloc_entries = _iloc_entries(data, start, end)
+            children.append((kind, b""))  # filled in once the meta box's new size is known
+        else:
+            children.append((kind, bytes(data[start:end])))
+    # Zero the dropped items' bytes (in the file, or in idat: which is copied above, so patch it there).
+    for entry in iloc_entries:
+        if entry.item_id in dropped:
+            for offset, length in entry.extents:
+                if entry.method == 0:
+                    out[offset : offset + length] = bytes(length)
+                else:
+                    children = [
+                        (kind, _zeroed(payload, offset, length) if kind == b"idat" else payload)
+                        for kind, payload in children
+                    ]
+    kept = [entry for entry in iloc_entries if entry.item_id not in dropped]
+    iloc_header += len(kept).to_bytes(2 if iloc_header[0] < 2 else 4, "big")
+    children = [(kind, payload) for kind, payload in children if kind != b"iref" or len(payload) > 4]
+    iloc_size = 8 + len(iloc_header) + sum(len(entry.raw) for entry in kept)
+    new_size = 12 + sum(8 + (iloc_size - 8 if kind == b"iloc" else len(payload)) for kind, payload in children)
+    delta = (meta_end - meta_start) - new_size
+    iloc_payload = iloc_header + b"".join(entry.moved(meta_end, delta) for entry in kept)
+    meta = bytearray(struct.pack(">I4s", new_size, b"meta") + data[meta_payload : meta_payload + 4])
+    for kind, payload in children:
+        body = iloc_payload if kind == b"iloc" else payload
+        meta += struct.pack(">I4s", 8 + len(body), kind) + body
+    return bytes(out[:meta_start] + meta + out[meta_end:])
+
+
+def _zeroed(payload: bytes, offset: int, length: int) -> bytes:
+    return payload[:offset] + bytes(length) + payload[offset + length :]
+
+
+@dataclass(frozen=True, slots=True)
+class _IlocEntry:
+    item_id: int
+    method: int
+    raw: bytes
+    extents: tuple[tuple[int, int], ...]  # absolute (method 0) or idat-relative (method 1)
+    offset_fields: tuple[tuple[int, int], ...]  # (position in raw, size) of what to move
+
+    def moved(self, after: int, delta: int) -> bytes:
+        """The entry with its file offsets at or past `after` moved back by `delta`."""
+        if self.method != 0 or not delta:
+            return self.raw
+        raw = bytearray(self.raw)
+        for position, size in self.offset_fields:
+            value = int.from_bytes(raw[position : position + size], "big")
+            if value >= after:
+                raw[position : position + size] = (value - delta).to_bytes(size, "big")
+        return bytes(raw)
+
+
+def _iloc_entries(data: ImageBytes, start: int, end: int) -> tuple[bytes, list[_IlocEntry]]:
+    """The iloc box's header (version, field sizes, count) and each item's entry, raw."""
+    version, _ = _full_box(data, start)
+    sizes = struct.unpack_from(">BB", data, start + 4)
+    offset_size, length_size = sizes[0] >> 4, sizes[0] & 0x0F
+    base_size, index_size = sizes[1] >> 4, (sizes[1] & 0x0F) if version in (1, 2) else 0
+    id_size = 2 if version < 2 else 4
+    position = start + 6 + id_size
+    entries = []
+    count = int.from_bytes(data[start + 6 : start + 6 + id_size], "big")
+    for _ in range(count):
+        first = position
+        item_id = int.from_bytes(data[position : position + id_size], "big")
+        position += id_size
+        method = 0
+        if version in (1, 2):
+            method = struct.unpack_from(">H", data, position)[0] & 0x0F
+            position += 2
+        position += 2
+        base = _sized(data, position, base_size)
+        fields = [(position - first, base_size)] if base_size else []
+        position += base_size
+        extent_count = struct.unpack_from(">H", data, position)[0]
+        position += 2
+        extents = []
+        for _ in range(extent_count):
+            position += index_size
+            if not base_size and offset_size:
+                fields.append((position - first, offset_size))
+            offset = _sized(data, position, offset_size)
+            position += offset_size
+            length = _sized(data, position, length_size)
+            position += length_size
+            extents.append((base + offset, length))
+        if position > end:
+            raise IndexError("iloc overruns its box")
+        entries.append(_IlocEntry(item_id, method, bytes(data[first:position]), tuple(extents), tuple(fields)))
+    return bytes(data[start : start + 6]), entries
+
+
+def _counted(header: bytes, count_at: int, count_size: int, count: int) -> bytes:
+    return header[:count_at] + count.to_bytes(count_size, "big") + header[count_at + count_size :]
+
+
+def _rebuilt_iinf(data: ImageBytes, start: int, end: int, dropped: set[int]) -> bytes:
+    version, _ = _full_box(data, start)
+    count_size = 2 if version == 0 else 4
+    kept = []
+    for kind, payload, box_end in _boxes(data, start + 4 + count_size, end, "HEIF"):
+        infe_version, _ = _full_box(data, payload)
+        wide = infe_version >= 3
+        item_id = int.from_bytes(data[payload + 4 : payload + (8 if wide else 6)], "big")
+        if kind == b"infe" and item_id in dropped:
+            continue
+        kept.append(bytes(data[payload - 8 : box_end]))
+    header = _counted(bytes(data[start : start + 4 + count_size]), 4, count_size, len(kept))
+    return header + b"".join(kept)
+
+
+def _rebuilt_iref(data: ImageBytes, start: int, end: int, dropped: set[int]) -> bytes:
+    version, _ = _full_box(data, start)
+    id_size = 2 if version == 0 else 4
+    out = bytearray(data[start : start + 4])
+    for kind, payload, _ in _boxes(data, start + 4, end, "HEIF"):
+        from_id = int.from_bytes(data[payload : payload + id_size], "big")
+        count = struct.unpack_from(">H", data, payload + id_size)[0]
+        first = payload + id_size + 2
+        to_ids = [int.from_bytes(data[first + i * id_size : first + (i + 1) * id_size], "big") for i in range(count)]
+        kept = [item for item in to_ids if item not in dropped]
+        if from_id in dropped or not kept:
+            continue
+        body = from_id.to_bytes(id_size, "big") + struct.pack(">H", len(kept))
+        body += b"".join(item.to_bytes(id_size, "big") for item in kept)
+        out += struct.pack(">I4s", 8 + len(body), kind) + body
+    return bytes(out)
+
+
+def _rebuilt_iprp(data: ImageBytes, start: int, end: int, dropped: set[int]) -> bytes:
+    out = bytearray()
+    for kind, payload, box_end in _boxes(data, start, end, "HEIF"):
+        if kind != b"ipma":
+            out += data[payload - 8 : box_end]
+            continue
+        version, flags = _full_box(data, payload)
+        id_size = 2 if version < 1 else 4
+        count = struct.unpack_from(">I", data, payload + 4)[0]
+        position = payload + 8
+        entries = []
+        for _ in range(count):
+            first = position
+            item_id = int.from_bytes(data[position : position + id_size], "big")
+            position += id_size
+            position += 1 + data[position] * (2 if flags & 1 else 1)
+            if item_id not in dropped:
+                entries.append(bytes(data[first:position]))
+        body = bytes(data[payload : payload + 4]) + struct.pack(">I", len(entries)) + b"".join(entries)
+        out += struct.pack(">I4s", 8 + len(body), b"ipma") + body
+    return bytes(out)
