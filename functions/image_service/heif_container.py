@@ -142,6 +142,8 @@ def _read(data: ImageBytes, content_type: str, name: str) -> HeifLayout:
     kinds = [kind for kind, _, _ in boxes]
     if not kinds or kinds[0] != b"ftyp":
         raise CorruptImageError(f"The {name} image does not start with its file type box (ftyp).")
+    if b"meta" not in kinds and end < len(data):
+        raise _truncated(name, " (it ends before its meta box)")
     if kinds.count(b"meta") != 1:
         raise CorruptImageError(f"The {name} image has {kinds.count(b'meta')} meta boxes; it needs exactly one.")
     meta = _meta(data, next(box for box in boxes if box[0] == b"meta"), name)
