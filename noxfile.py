@@ -67,7 +67,7 @@ def start_emulator(session: nox.Session) -> None:
     if emulator_process.health() is not None:
         session.log(f"emulator already answering on {emulator_process.endpoint()}; using it")
         return
-    session.log("creating the emulator environment (first run only)")
+    session.log("preparing the emulator environment (MiniStack is installed on the first run only)")
     python = emulator_process.ensure_venv(session_python(session))
     started = time.monotonic()
     try:

@@ -21,8 +21,8 @@ from bench.progress import Progress
 from bench.target import Target, upload_body
 from bench.timing import Load, Spread, run_load
 from devtools.function_profile import noise_png
-from image_service.images import image_record
 from image_service.models import ImageDescription
+from image_service.records import build_record
 from image_service.storage.dynamo_items import to_dynamo
 from tests.fixtures.images import photo
 
@@ -77,9 +77,9 @@ def load_figure(
 
 
 def _record_item(image_id: str, *, size: int, tenant_id: str, user_id: str, now: datetime) -> dict[str, Any]:
-    """A metadata item exactly as the service writes one (images.image_record, then the same
+    """A metadata item exactly as the service writes one (records.build_record, then the same
     DynamoDB serialization): the list handler validates what it reads."""
-    record = image_record(
+    record = build_record(
         ImageDescription(user_id=user_id, image_name="bench.png"),
         image_id=image_id,
         tenant_id=tenant_id,

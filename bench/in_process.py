@@ -109,7 +109,7 @@ def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress
     direct = DirectStorage(target)
     figures = []
     with _handlers(target, uploads_table) as (upload_image, get_image):
-        from image_service.image_store import get_image_store  # noqa: PLC0415
+        from image_service.storage.image_store import get_image_store  # noqa: PLC0415
 
         counter = CallCounter()
         for size in SIZES:
@@ -171,7 +171,7 @@ def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress
     return figures
 
 
-# The upload's verification (image_types.detect_content_type: layout, cost, decode at 1/8) of a
+# The upload's verification (image_verification.detect_content_type: layout, cost, decode at 1/8) of a
 # 4 MiB photo may add this much to the in-process upload of it (issue 12).
 VERIFICATION_TARGET = 1.25
 _PHOTO_SIZE = (4250, 3190)  # a photo-like JPEG (quality 90) just under 4 MiB
@@ -185,7 +185,7 @@ def _verification(
     import time  # noqa: PLC0415
 
     from image_service import contract  # noqa: PLC0415
-    from image_service.image_types import detect_content_type  # noqa: PLC0415
+    from image_service.image_verification import detect_content_type  # noqa: PLC0415
 
     data = photo("JPEG", _PHOTO_SIZE)
     check(len(data) <= contract.MAX_IMAGE_BYTES, f"the photo is {len(data)} bytes, over the inline limit")
@@ -206,7 +206,7 @@ def _verification(
         verifications.append(run_load(verify, requests=count, concurrency=1, tick=tick))
         puts.append(run_load(lambda _i: direct.put(data), requests=count, concurrency=1, tick=tick))
         direct.clean()
-        from image_service.image_store import get_image_store  # noqa: PLC0415
+        from image_service.storage.image_store import get_image_store  # noqa: PLC0415
 
         for image_id in created:
             get_image_store().remove(image_id, TENANT)

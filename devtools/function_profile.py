@@ -437,7 +437,7 @@ def image_work_peak_memory(work_dir: Path) -> dict[str, Any]:
 def _image_work_child(path: str) -> None:
     """What image_work_peak_memory measures, in a fresh process; prints one JSON line."""
     from image_service.handlers import get_image  # noqa: F401, PLC0415  (what the function imports)
-    from image_service.image_types import detect_content_type  # noqa: PLC0415
+    from image_service.image_verification import detect_content_type  # noqa: PLC0415
     from image_service.variants import parse_spec, render  # noqa: PLC0415
     from tests.fixtures.images import photo  # noqa: PLC0415
 

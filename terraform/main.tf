@@ -19,9 +19,9 @@ locals {
     POWERTOOLS_LOG_LEVEL    = "INFO"
     CORS_ALLOW_ORIGIN       = var.cors_allow_origin
     STRIP_ORIGINAL_METADATA = tostring(var.strip_original_metadata)
-    # The tag the bucket's lifecycle rule expires: one fact, defined by the bucket module.
-    ORPHAN_TAG_KEY   = module.bucket.orphan_tag.key
-    ORPHAN_TAG_VALUE = module.bucket.orphan_tag.value
+    # Exactly what functions/image_service/settings.py reads (tests/unit/test_settings.py). The
+    # orphan tag is not among them: the code has it as contract.ORPHAN_TAG, which a unit test
+    # compares with the bucket module's lifecycle rule.
   }
 
   # One function per operation; each may do exactly what its operation needs.

@@ -36,12 +36,22 @@ variable "stage_name" {
   type        = string
   description = "API Gateway stage name; URLs are <invoke URL>/v1/images."
   default     = "api"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 characters of letters, digits, '-' and '_'."
+  }
 }
 
 variable "cors_allow_origin" {
   type        = string
   description = "The browser origin allowed to call the API (CORS), e.g. where Swagger UI is served. `./noxw -s docs` serves it on http://localhost:8080."
   default     = "http://localhost:8080"
+
+  validation {
+    condition     = can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", var.cors_allow_origin))
+    error_message = "cors_allow_origin must be an origin such as https://app.example.com or http://localhost:8080, without a path."
+  }
 }
 
 variable "api_keys" {
@@ -64,18 +74,33 @@ variable "throttle_rate_limit" {
   type        = number
   description = "Steady-state requests per second per API key."
   default     = 100
+
+  validation {
+    condition     = var.throttle_rate_limit > 0
+    error_message = "throttle_rate_limit must be positive."
+  }
 }
 
 variable "throttle_burst_limit" {
   type        = number
   description = "Burst of requests per API key."
   default     = 200
+
+  validation {
+    condition     = var.throttle_burst_limit > 0
+    error_message = "throttle_burst_limit must be positive."
+  }
 }
 
 variable "quota_per_day" {
   type        = number
   description = "Requests per API key per day; null for no quota."
   default     = null
+
+  validation {
+    condition     = var.quota_per_day == null || try(var.quota_per_day > 0, false)
+    error_message = "quota_per_day must be null or positive."
+  }
 }
 
 variable "lambda_memory_size" {

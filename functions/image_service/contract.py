@@ -3,6 +3,8 @@ and tests/unit/test_contract.py fails when the two disagree."""
 
 from typing import Final
 
+from image_service import formats
+
 # Inline uploads and downloads travel through Lambda's 6 MB payload limit as base64,
 # so the raw image is capped at 4 MiB (base64: 5,592,408 characters).
 MAX_IMAGE_BYTES: Final = 4 * 1024 * 1024
@@ -33,8 +35,8 @@ MAX_TAG_CHARS: Final = 64
 # which would exhaust a function's memory when decoded (decompression bomb).
 MAX_IMAGE_PIXELS: Final = 50_000_000
 
-# Types are detected from the bytes, never from a name or a declared type.
-ALLOWED_CONTENT_TYPES: Final = ("image/jpeg", "image/png", "image/gif", "image/webp")
+# Types are detected from the bytes, never from a name or a declared type (formats.py: the table).
+ALLOWED_CONTENT_TYPES: Final = formats.CONTENT_TYPES
 
 # Listings come in pages; a page's cost does not grow with the user's total.
 DEFAULT_PAGE_SIZE: Final = 50
@@ -47,9 +49,9 @@ MAX_CURSOR_CHARS: Final = 1024
 MAX_VARIANT_SIDE: Final = 2048
 MAX_VARIANT_PIXELS: Final = MAX_VARIANT_SIDE * MAX_VARIANT_SIDE
 
-# ---- The cost model of image work (image_cost.py applies it; bench/ measures it) ----
+# ---- The cost model of image work (cost_model.py applies it; bench/ measures it) ----
 # Every function has this much memory (terraform/variables.tf: lambda_memory_size's default and
-# minimum; tests/unit/test_image_cost.py compares them).
+# minimum; tests/unit/test_hostile_images.py compares them).
 FUNCTION_MEMORY_MB: Final = 512
 # What one image's pixels may take of it, decoded and resized: 40%. The runtime, boto3, Powertools,
 # pydantic and Pillow take about 70 MB of the rest, the request up to 30 MB: the worst case stays
@@ -66,7 +68,7 @@ VARIANT_WORK_BYTES: Final = 4 * (VARIANT_REDUCING_GAP * MAX_VARIANT_SIDE) ** 2 +
 # verified, resized and converted inside IMAGE_MEMORY_BYTES.
 DECODE_BUDGET_BYTES: Final = IMAGE_MEMORY_BYTES - VARIANT_WORK_BYTES
 VARIANT_FITS: Final = ("contain", "cover", "fill")
-VARIANT_FORMATS: Final = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+VARIANT_FORMATS: Final = formats.VARIANT_FORMATS
 
 METADATA_HEADER: Final = "X-Image-Metadata"
 

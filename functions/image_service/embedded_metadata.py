@@ -8,17 +8,19 @@ Anything after the image's end (appended data) goes too. Bytes that do not parse
 are returned unchanged: the type checks that follow refuse them."""
 
 import struct
+from collections.abc import Callable
+from typing import Final
 
-from image_service.image_types import sniff_content_type
+from image_service import formats
+from image_service.container_layout import sniff_content_type
 
 _ORIENTATION_TAG = 0x0112
 
 
 def strip(data: bytes) -> bytes:
     """The image without its embedded metadata (see the module docstring)."""
-    strippers = {"image/jpeg": _jpeg, "image/png": _png, "image/webp": _webp, "image/gif": _gif}
     try:
-        return strippers[sniff_content_type(data)](data)
+        return STRIPPERS[formats.of(sniff_content_type(data)).key](data)
     except (ValueError, IndexError, struct.error):
         return data  # malformed: left for detect_content_type to refuse
 
@@ -27,7 +29,7 @@ def _orientation(data: bytes) -> int:
     """The EXIF orientation (1-8) the image declares; 1 (upright) when none or unreadable."""
     import io  # noqa: PLC0415
 
-    from PIL import Image  # noqa: PLC0415  (as in image_types: only uploads parse images)
+    from PIL import Image  # noqa: PLC0415  (as in image_verification: only uploads parse images)
 
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -200,3 +202,12 @@ def _gif(data: bytes) -> bytes:
             position = end
         else:
             raise ValueError("unknown GIF block")
+
+
+# The stripper of each format (formats.FORMATS; tests/unit/test_formats.py checks all).
+STRIPPERS: Final[dict[str, Callable[[bytes], bytes]]] = {
+    "jpeg": _jpeg,
+    "png": _png,
+    "gif": _gif,
+    "webp": _webp,
+}

@@ -1,5 +1,5 @@
 """Domain errors. Each carries the HTTP status and the stable error code the API answers with,
-so handlers raise and one exception handler (image_service.api) shapes the response."""
+so handlers raise and one exception handler (image_service.http_api) shapes the response."""
 
 from typing import ClassVar
 

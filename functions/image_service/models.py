@@ -12,12 +12,15 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from image_service import contract
+from image_service.errors import MalformedJsonError, PayloadTooLargeError, ValidationFailedError
+from image_service.formats import ContentType
 
 
 def _reject_control_characters(value: str, allowed: str = "") -> str:
@@ -57,14 +60,14 @@ Description = Annotated[
 ]
 
 
-# The image formats the service stores (contract.ALLOWED_CONTENT_TYPES; a test compares them).
-ContentType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
-
-
-class ImageDescription(BaseModel):
-    """What the client says about an image on upload: owner, name, description and tags."""
+class Model(BaseModel):
+    """Every model of the API: unknown fields refused, immutable, and built on first use."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class ImageDescription(Model):
+    """What the client says about an image on upload: owner, name, description and tags."""
 
     user_id: UserId
     image_name: ImageName
@@ -76,7 +79,7 @@ class UploadRequest(ImageDescription):
     """Body of POST /v1/images: the image as base64 plus its descriptive metadata."""
 
     # Up to contract.MAX_IMAGE_BASE64_CHARS, as the spec says; longer is a 413 (payload_too_large,
-    # api.parse_json), not a schema error: the client needs the large-upload route, not a field fix.
+    # parse_json), not a schema error: the client needs the large-upload route, not a field fix.
     file: Annotated[str, StringConstraints(min_length=1)]
 
     @field_validator("file")
@@ -111,20 +114,16 @@ class UploadIntent(ImageDescription):
     content_type: ContentType
 
 
-class PresignedPost(BaseModel):
+class PresignedPost(Model):
     """An S3 browser-based upload: POST `url` as multipart/form-data with `fields`, then `file`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     method: Literal["POST"] = "POST"
     url: str
     fields: dict[str, str]
 
 
-class UploadTicket(BaseModel):
+class UploadTicket(Model):
     """Body of the 201 of POST /v1/images/uploads: where to send the bytes, and until when."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     image_id: str
     upload: PresignedPost
@@ -153,10 +152,8 @@ class PendingUpload(ImageDescription):
         return cls.model_validate({**fields, "expiration": int(item["expiration"])})
 
 
-class DownloadLink(BaseModel):
+class DownloadLink(Model):
     """Body of GET /v1/images/{image_id}?redirect=false for an image served from S3 directly."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     url: str
     expires_at: str
@@ -164,11 +161,9 @@ class DownloadLink(BaseModel):
     size: int
 
 
-class MetadataEdit(BaseModel):
+class MetadataEdit(Model):
     """Body of PATCH /v1/images/{image_id}: the descriptive fields to change (at least one),
     validated exactly as on upload; a null description clears it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     image_name: ImageName | None = None
     description: Description | None = None
@@ -189,10 +184,8 @@ class MetadataEdit(BaseModel):
         return {name: getattr(self, name) for name in sorted(self.model_fields_set)}
 
 
-class ImageMetadata(BaseModel):
+class ImageMetadata(Model):
     """What the API reports about a stored image."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     image_id: str
     user_id: str
@@ -230,10 +223,8 @@ class ImageRecord(ImageMetadata):
 _PRIVATE_FIELDS = {"tenant_id", "revision", "owner", "object_key"}
 
 
-class ImageList(BaseModel):
+class ImageList(Model):
     """Body of GET /v1/images: one page of a user's images, newest first."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     user_id: str
     count: int
@@ -245,25 +236,44 @@ class ImageList(BaseModel):
     )
 
 
-class DeleteResult(BaseModel):
+class DeleteResult(Model):
     """Body of DELETE /v1/images/{image_id}."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     image_id: str
     deleted: Literal[True] = True
 
 
-class ErrorDetail(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
+class ErrorDetail(Model):
     code: str
     message: str
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(Model):
     """Body of every 4xx/5xx the functions answer with."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
     error: ErrorDetail
+
+
+def parse_json[ModelT: BaseModel](raw: bytes, model: type[ModelT]) -> ModelT:
+    """Body bytes validated against a model: 400 for bytes that are not JSON, 413 for a field over
+    a size limit (a model's `payload_too_large` error), 422 for JSON that does not fit the model."""
+    if not raw:
+        raise MalformedJsonError("The request body must be a JSON object.")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as err:
+        errors = err.errors(include_url=False, include_input=False)
+        if any(error["type"] == "json_invalid" for error in errors):
+            raise MalformedJsonError("The request body is not valid JSON.") from err
+        too_large = [error for error in errors if error["type"] == "payload_too_large"]
+        if too_large:
+            raise PayloadTooLargeError(too_large[0]["msg"]) from err
+        raise ValidationFailedError(_describe(errors)) from err
+
+
+def _describe(errors: list[Any]) -> str:
+    parts = []
+    for error in errors[:10]:
+        location = ".".join(str(part) for part in error["loc"]) or "body"
+        parts.append(f"{location}: {error['msg']}")
+    return "; ".join(parts)

@@ -3,7 +3,7 @@
 A variant is named by its parameters, so the same request finds the stored copy. EXIF orientation
 is applied, and no metadata (EXIF, GPS, ICC text chunks) is carried into the variant.
 
-Within the cost model (contract.py, image_cost.py): both sides stay within MAX_VARIANT_SIDE
+Within the cost model (contract.py, cost_model.py): both sides stay within MAX_VARIANT_SIDE
 whatever is asked; a JPEG decodes at the coarsest scale that keeps the variant's detail (draft());
 the decoded pixels are reduced by whole factors (reduce()) in bands, converted to a mode every
 output format takes as they go, into a copy under twice the variant's sides; the decoded image is
@@ -15,16 +15,14 @@ import math
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from image_service import contract, image_cost
+from image_service import contract, cost_model, formats
+from image_service.container_layout import read_layout
 from image_service.errors import BadRequestError, CorruptImageError
-from image_service.image_layout import read_layout
-from image_service.image_types import DECODE_ERRORS, PILLOW_FORMATS, check_pixels, mapped, stream
+from image_service.image_verification import DECODE_ERRORS, check_pixels, mapped, stream
 from image_service.query_params import bounded_int
 
 if TYPE_CHECKING:
     from PIL import Image
-
-_EXTENSIONS = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +35,9 @@ class VariantSpec:
     @property
     def tag(self) -> str:
         """A stable name for the spec: part of the S3 key and of the ETag."""
-        return f"{self.width or 'auto'}x{self.height or 'auto'}-{self.fit}.{_EXTENSIONS[self.content_type]}"
+        return (
+            f"{self.width or 'auto'}x{self.height or 'auto'}-{self.fit}.{formats.of(self.content_type).key}"
+        )
 
 
 def parse_spec(query: dict[str, str], original_type: str) -> VariantSpec | None:
@@ -52,7 +52,7 @@ def parse_spec(query: dict[str, str], original_type: str) -> VariantSpec | None:
     height = bounded_int("height", query.get("height"), contract.MAX_VARIANT_SIDE)
     fmt = query.get("format")
     if fmt is None:
-        content_type = original_type if original_type in _EXTENSIONS else "image/png"
+        content_type = original_type if formats.of(original_type).variant_output else "image/png"
     elif fmt in contract.VARIANT_FORMATS:
         content_type = contract.VARIANT_FORMATS[fmt]
     else:
@@ -118,7 +118,7 @@ def jpeg_scale_for(geometry: Geometry) -> int:
     crop_w, crop_h = geometry.crop[2] - geometry.crop[0], geometry.crop[3] - geometry.crop[1]
     out_w, out_h = geometry.size
     return next(
-        s for s in reversed(image_cost.JPEG_SCALES) if s == 1 or (crop_w / s >= out_w and crop_h / s >= out_h)
+        s for s in reversed(cost_model.JPEG_SCALES) if s == 1 or (crop_w / s >= out_w and crop_h / s >= out_h)
     )
 
 
@@ -148,20 +148,20 @@ def render(source: bytes | IO[bytes], spec: VariantSpec) -> bytes:
         layout = read_layout(data, allow_trailing=True)
         check_pixels(layout)
         if layout.content_type == "image/webp":
-            image_cost.check_decode(layout, image_cost.decode_cost(layout, "RGBA", source_bytes=len(data)))
+            cost_model.check_decode(layout, cost_model.decode_cost(layout, "RGBA", source_bytes=len(data)))
         try:
-            with Image.open(stream(data), formats=[PILLOW_FORMATS[layout.content_type]]) as image:
+            with Image.open(stream(data), formats=[formats.of(layout.content_type).pillow]) as image:
                 orientation = _orientation(image)
                 plan = geometry(spec, image.width, image.height, orientation)
                 if layout.content_type == "image/jpeg":
-                    scale = image_cost.cheapest_jpeg_scale(
+                    scale = cost_model.cheapest_jpeg_scale(
                         layout, image.mode, source_bytes=len(data), wanted=jpeg_scale_for(plan)
                     )
                     if scale > 1:
                         image.draft(None, (max(1, image.width // scale), max(1, image.height // scale)))
                 else:
-                    cost = image_cost.decode_cost(layout, image.mode, source_bytes=len(data))
-                    image_cost.check_decode(layout, cost)
+                    cost = cost_model.decode_cost(layout, image.mode, source_bytes=len(data))
+                    cost_model.check_decode(layout, cost)
                 image.load()
                 work, box = _working_copy(image, plan, (layout.width, layout.height))
                 if work is not image:
@@ -240,12 +240,13 @@ def _encode(resized: "Image.Image", orientation: int, content_type: str) -> byte
 
     if resized.mode == "RGBa":
         resized = resized.convert("RGBA")
-    fmt = _EXTENSIONS[content_type].upper()
+    output = formats.of(content_type)
+    fmt = output.pillow
     if (fmt == "JPEG" and resized.mode == "RGBA") or (fmt == "WEBP" and resized.mode == "L"):
         resized = resized.convert("RGB")
     if orientation in _TRANSPOSES:
         resized = resized.transpose(Image.Transpose[_TRANSPOSES[orientation]])
     out = io.BytesIO()
     # Nothing but pixels: no exif=, icc_profile= or pnginfo= is passed, so none is written.
-    resized.save(out, format=fmt, **({"quality": 85} if fmt in ("JPEG", "WEBP") else {}))
+    resized.save(out, format=fmt, **({} if output.quality is None else {"quality": output.quality}))
     return out.getvalue()

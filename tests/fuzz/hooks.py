@@ -35,7 +35,7 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 from image_service import contract  # functions/ is on PYTHONPATH (noxfile's fuzz session)
 from image_service.errors import ImageServiceError
-from image_service.image_types import sniff_content_type
+from image_service.image_verification import sniff_content_type
 from tests.fixtures.images import GIF, JPEG, WEBP, png
 from tests.fuzz.hostile_images import ACCEPTABLE, BROKEN
 

@@ -43,9 +43,9 @@ def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _clear_process_caches() -> None:
     from image_service import idempotency
-    from image_service.image_store import get_image_store
     from image_service.settings import get_settings
     from image_service.storage import clients
+    from image_service.storage.image_store import get_image_store
 
     for cached in (get_settings, get_image_store, clients.s3, clients.dynamodb, idempotency._guarded):
         cached.cache_clear()

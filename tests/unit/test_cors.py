@@ -4,7 +4,7 @@ import pytest
 from aws_lambda_powertools.event_handler import Response
 
 from image_service import contract
-from image_service.api import create_app, error_response
+from image_service.http_api import create_app, error_response
 from tests.unit.conftest import api_event, headers_of, invoke
 
 ORIGIN = "http://localhost:8080"

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from image_service.embedded_metadata import strip
-from image_service.image_types import detect_content_type
+from image_service.image_verification import detect_content_type
 from tests.fixtures.images import GIF, GPS_IFD, JPEG, ORIENTATION, WEBP, exif_of, png, tagged
 
 

@@ -332,7 +332,7 @@ def test_unknown_route_is_a_json_404() -> None:
 
 def test_unexpected_errors_are_500_without_details() -> None:
     created = upload_ok()
-    with mock.patch("image_service.handlers.get_image.content_disposition", side_effect=KeyError("secret")):
+    with mock.patch("image_service.serving.content_disposition", side_effect=KeyError("secret")):
         response = get(created["image_id"])
     assert_error(response, 500, "internal_error")
     assert "secret" not in response["body"]

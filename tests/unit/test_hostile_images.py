@@ -17,10 +17,10 @@ import boto3
 import pytest
 from PIL import Image
 
-from image_service import contract, image_cost, variants
+from image_service import contract, cost_model, variants
+from image_service.container_layout import read_layout
 from image_service.errors import CorruptImageError, ImageTooCostlyError, TrailingDataError
-from image_service.image_layout import read_layout
-from image_service.image_types import detect_content_type
+from image_service.image_verification import detect_content_type
 from image_service.variants import geometry, parse_spec, reduce_factors, render
 from tests.unit.conftest import BUCKET, _clear_process_caches, stored_items, stored_objects
 from tests.unit.test_handlers import assert_error, get, upload
@@ -296,7 +296,7 @@ def test_terraform_gives_every_function_the_memory_the_cost_model_assumes() -> N
 def test_decode_costs_follow_pillow_s_layout(name: str, mode: str, per_pixel: float) -> None:
     data = EVERY_MODE[name]()
     layout = read_layout(data)
-    cost = image_cost.decode_cost(layout, mode, source_bytes=len(data))
+    cost = cost_model.decode_cost(layout, mode, source_bytes=len(data))
     assert cost.total / layout.pixels == pytest.approx(per_pixel, rel=0.15)
 
 
@@ -304,7 +304,7 @@ def test_a_progressive_cmyk_jpeg_holds_eight_bytes_a_pixel_of_coefficients() -> 
     data = _save(Image.new("CMYK", (64, 64)), "JPEG", progressive=True)
     layout = read_layout(data)
     assert layout.buffered
-    assert image_cost.jpeg_coefficient_bytes(layout) == 64 * 64 * 4 * 2
+    assert cost_model.jpeg_coefficient_bytes(layout) == 64 * 64 * 4 * 2
 
 
 def test_the_issue_s_7000x7000_rgba_png_is_refused_before_decoding() -> None:

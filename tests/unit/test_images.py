@@ -14,16 +14,10 @@ from image_service.errors import (
     TooManyPixelsError,
     UnsupportedImageTypeError,
 )
-from image_service.image_types import detect_content_type
-from image_service.images import (
-    check_image_id,
-    content_disposition,
-    decode_image,
-    new_image_record,
-    object_key_for,
-    timestamp,
-)
+from image_service.image_verification import detect_content_type
+from image_service.inline_upload import decode_image, new_record
 from image_service.models import UploadRequest
+from image_service.records import check_image_id, content_disposition, object_key_for, timestamp
 from tests.fixtures.images import GIF, JPEG, WEBP, png, png_bomb
 
 
@@ -135,7 +129,7 @@ def test_new_record_describes_the_bytes_not_the_claims() -> None:
     request = UploadRequest(user_id="alice", image_name="holiday.gif", tags=["sea"], file="x")
     now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
-    record = new_image_record(
+    record = new_record(
         request, png(), tenant_id="tenant-a", now=now, image_id="11111111-2222-4333-8444-555555555555"
     )
 
@@ -151,7 +145,7 @@ def test_new_record_describes_the_bytes_not_the_claims() -> None:
 def test_new_records_get_fresh_uuids() -> None:
     request = UploadRequest(user_id="alice", image_name="a.png", file="x")
     now = datetime.now(UTC)
-    ids = {new_image_record(request, png(), tenant_id="tenant-a", now=now).image_id for _ in range(50)}
+    ids = {new_record(request, png(), tenant_id="tenant-a", now=now).image_id for _ in range(50)}
     assert len(ids) == 50
     assert all(check_image_id(image_id) for image_id in ids)
 

@@ -11,10 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 
-from image_service import contract, uploads
+from image_service import contract, large_upload, large_upload_rules
 from image_service.errors import UploadExpiredError
 from image_service.handlers import complete_upload, get_image, start_upload
-from image_service.image_store import get_image_store
 from image_service.models import UploadIntent
 from tests.fixtures.images import JPEG, png, png_bomb
 from tests.unit.conftest import (
@@ -203,7 +202,7 @@ def test_an_expired_upload_cannot_be_completed() -> None:
     send(ticket, png())
     later = datetime.now(UTC) + timedelta(seconds=contract.UPLOAD_EXPIRY_SECONDS + 1)
     with pytest.raises(UploadExpiredError):
-        get_image_store().complete_upload(ticket["image_id"], TENANT, now=later)
+        large_upload.complete(ticket["image_id"], TENANT, now=later)
     assert stored_items() == []
 
 
@@ -309,19 +308,23 @@ def test_a_variant_over_the_inline_limit_is_served_from_s3_too(monkeypatch: pyte
 def test_a_pending_upload_is_open_until_its_expiration() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     intent = UploadIntent.model_validate(INTENT)
-    pending = uploads.new_pending_upload(intent, tenant_id="t", now=now)
+    pending = large_upload_rules.new_pending_upload(intent, tenant_id="t", now=now)
     assert pending.staging_key == f"{contract.STAGING_PREFIX}{pending.image_id}"
-    assert uploads.expires_at(pending) == "2026-01-01T01:00:00.000000Z"
-    uploads.check_open(pending, now + timedelta(seconds=contract.UPLOAD_EXPIRY_SECONDS - 1))
+    assert large_upload_rules.expires_at(pending) == "2026-01-01T01:00:00.000000Z"
+    large_upload_rules.check_open(pending, now + timedelta(seconds=contract.UPLOAD_EXPIRY_SECONDS - 1))
     with pytest.raises(UploadExpiredError):
-        uploads.check_open(pending, now + timedelta(seconds=contract.UPLOAD_EXPIRY_SECONDS))
+        large_upload_rules.check_open(pending, now + timedelta(seconds=contract.UPLOAD_EXPIRY_SECONDS))
 
 
 def test_a_completed_upload_is_stored_at_completion_under_its_image_key() -> None:
     start_time = datetime(2026, 1, 1, tzinfo=UTC)
-    pending = uploads.new_pending_upload(UploadIntent.model_validate(INTENT), tenant_id="t", now=start_time)
+    pending = large_upload_rules.new_pending_upload(
+        UploadIntent.model_validate(INTENT), tenant_id="t", now=start_time
+    )
     done = start_time + timedelta(minutes=5)
-    record = uploads.image_record(pending, size=10, sha256="0" * 64, content_type="image/png", now=done)
+    record = large_upload_rules.completed_record(
+        pending, size=10, sha256="0" * 64, content_type="image/png", now=done
+    )
     assert record.created_at == "2026-01-01T00:05:00.000000Z"
     assert record.object_key == f"images/{pending.image_id}"
     assert record.owner == "t#alice"

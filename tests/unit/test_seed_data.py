@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from image_service.image_types import detect_content_type
+from image_service.image_verification import detect_content_type
 from image_service.models import UploadRequest
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -29,3 +29,17 @@ def test_start_up_leaves_what_the_imports_made_out_of_the_cyclic_gc(handler: str
     frozen, enabled = result.stdout.split()
     assert int(frozen) > 10_000
     assert enabled == "True"
+
+
+def test_importing_the_package_outside_a_handler_leaves_the_collector_alone() -> None:
+    # Given a fresh interpreter, When a service module is imported without a handler (a test, the
+    # bench, a tool), Then the collector is as it was: only a handler's start-up pauses it
+    code = "import gc, image_service.inline_upload; print(gc.get_freeze_count(), gc.isenabled())"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(paths.FUNCTIONS)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["0", "True"]

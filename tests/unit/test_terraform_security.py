@@ -127,16 +127,9 @@ def test_lifecycle_rule_expires_objects_with_the_orphan_tag_variable() -> None:
     assert re.search(r"expiration\s*\{\s*days\s*=\s*1\s*\}", rule)
 
 
-def test_functions_get_the_orphan_tag_from_the_bucket_module() -> None:
-    main = (TERRAFORM / "main.tf").read_text()
-    environment = hcl_block(main, r"\benvironment\s*=\s*\{")
-    assert re.search(r"ORPHAN_TAG_KEY\s*=\s*module\.bucket\.orphan_tag\.key", environment)
-    assert re.search(r"ORPHAN_TAG_VALUE\s*=\s*module\.bucket\.orphan_tag\.value", environment)
-
-
 @pytest.mark.parametrize("sid", ["WriteImages", "DeleteImages"])
 def test_functions_that_discard_objects_may_tag_them(sid: str) -> None:
-    # upload_image (rollback) and delete_image both end in ImageStore._discard_object
+    # upload_image (rollback) and delete_image both end in ImageStore._discard_object (storage/image_store.py)
     main = (TERRAFORM / "main.tf").read_text()
     statement = next(line for line in main.splitlines() if f'sid = "{sid}"' in line)
     assert '"s3:DeleteObject"' in statement
@@ -177,7 +170,7 @@ def test_variants_expire_under_the_prefix_the_functions_write() -> None:
 
 
 def test_get_image_may_tag_untag_and_remove_the_variants_it_writes() -> None:
-    # ImageStore._store_variant: put tagged, then untag (adopt) or delete that version
+    # ImageStore.store_variant: put tagged, then untag (adopt) or delete that version
     main = (TERRAFORM / "main.tf").read_text()
     get_image = hcl_block(main, r"\bget_image\s*=\s*\{")
     granted = {

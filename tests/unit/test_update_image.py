@@ -123,13 +123,13 @@ def test_a_weak_if_match_never_matches() -> None:
 
 def test_an_edit_racing_another_is_409_not_a_lost_update() -> None:
     created = _upload()
-    from image_service.image_store import get_image_store
+    from image_service.storage.image_store import get_image_store
 
-    store = get_image_store()
-    before = store.metadata(created["image_id"], TENANT)
-    store.edit(before, {"description": "won"})  # a concurrent edit lands after our read
+    catalog = get_image_store().catalog
+    before = catalog.get(created["image_id"], TENANT)
+    catalog.update(before, {"description": "won"})  # a concurrent edit lands after our read
     with pytest.raises(Exception, match="changed"):
-        store.edit(before, {"description": "lost"})
+        catalog.update(before, {"description": "lost"})
     assert stored_items()[0]["description"]["S"] == "won"
 
 

@@ -1,22 +1,24 @@
 """POST /v1/images/{image_id}/complete: verify a large upload's bytes and make them an image."""
 
-from datetime import UTC, datetime
-from typing import Any
+from image_service import cold_start
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
+# The function's start-up: imports and app made with the cyclic GC paused (see cold_start).
+with cold_start.imports():
+    from datetime import UTC, datetime
+    from typing import Any
 
-from image_service.api import create_app, json_response, logger, tenant_of
-from image_service.image_store import get_image_store
-from image_service.images import check_image_id
+    from aws_lambda_powertools.logging import correlation_paths
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-app = create_app()
+    from image_service import large_upload
+    from image_service.http_api import create_app, json_response, logger, tenant_of
+
+    app = create_app()
 
 
 @app.post("/v1/images/<image_id>/complete")
 def complete_upload(image_id: str) -> Any:
-    check_image_id(image_id)
-    record = get_image_store().complete_upload(image_id, tenant_of(app.current_event), now=datetime.now(UTC))
+    record = large_upload.complete(image_id, tenant_of(app.current_event), now=datetime.now(UTC))
     logger.info(
         "upload completed", image_id=record.image_id, size=record.size, content_type=record.content_type
     )

@@ -1,22 +1,24 @@
 """DELETE /v1/images/{image_id}: remove the metadata, then the bytes."""
 
-from typing import Any
+from image_service import cold_start
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
+# The function's start-up: imports and app made with the cyclic GC paused (see cold_start).
+with cold_start.imports():
+    from typing import Any
 
-from image_service.api import create_app, json_response, logger, tenant_of
-from image_service.image_store import get_image_store
-from image_service.images import check_image_id
-from image_service.models import DeleteResult
+    from aws_lambda_powertools.logging import correlation_paths
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-app = create_app()
+    from image_service import deletion
+    from image_service.http_api import create_app, json_response, logger, tenant_of
+    from image_service.models import DeleteResult
+
+    app = create_app()
 
 
 @app.delete("/v1/images/<image_id>")
 def delete_image(image_id: str) -> Any:
-    check_image_id(image_id)
-    record = get_image_store().remove(image_id, tenant_of(app.current_event))
+    record = deletion.delete(image_id, tenant_of(app.current_event))
     logger.info("image deleted", image_id=record.image_id)
     return json_response(200, DeleteResult(image_id=record.image_id))
 

@@ -1,28 +1,28 @@
 """GET /v1/images/{image_id}: the image bytes, inline or as a download, optionally with metadata,
 resized on request; an image too large for a Lambda response is a redirect to a presigned GET."""
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from image_service import cold_start
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
+# The function's start-up: imports and app made with the cyclic GC paused (see cold_start).
+with cold_start.imports():
+    from typing import Any
 
-from image_service import contract, http_caching, variants
-from image_service.api import (
-    SECURITY_HEADERS,
-    binary_response,
-    create_app,
-    flag,
-    json_response,
-    logger,
-    tenant_of,
-)
-from image_service.image_store import get_image_store
-from image_service.images import check_image_id, content_disposition, metadata_json, timestamp
-from image_service.models import DownloadLink
+    from aws_lambda_powertools.event_handler import Response
+    from aws_lambda_powertools.logging import correlation_paths
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-app = create_app()
+    from image_service import contract, http_caching, serving
+    from image_service.http_api import (
+        SECURITY_HEADERS,
+        binary_response,
+        create_app,
+        flag,
+        json_response,
+        logger,
+        tenant_of,
+    )
+
+    app = create_app()
 
 
 @app.get("/v1/images/<image_id>")
@@ -31,47 +31,38 @@ def get_image(image_id: str) -> Any:
     download = flag(event, "download")
     with_metadata = flag(event, "metadata")
     follow = flag(event, "redirect", default=True)
-    check_image_id(image_id)
-    store = get_image_store()
-    record = store.metadata(image_id, tenant_of(event))
-    metadata = metadata_json(record) if with_metadata else None
-    spec = variants.parse_spec(event.query_string_parameters or {}, record.content_type)
-    etag = http_caching.entity_tag(record.sha256, metadata, variant=None if spec is None else spec.tag)
+    reading = serving.read(
+        image_id,
+        tenant_of(event),
+        query=event.query_string_parameters or {},
+        with_metadata=with_metadata,
+        download=download,
+        if_none_match=event.headers.get("If-None-Match"),
+    )
     headers = {
         **SECURITY_HEADERS,
-        "ETag": etag,
-        "Last-Modified": http_caching.last_modified(record.created_at),
+        "ETag": reading.etag,
+        "Last-Modified": http_caching.last_modified(reading.record.created_at),
         "Cache-Control": http_caching.REVALIDATE if with_metadata else http_caching.IMMUTABLE,
     }
-    if http_caching.not_modified(event.headers.get("If-None-Match"), etag):
-        # The client's copy is current: no S3 read, no body.
+    served = reading.served
+    if served is None:
         logger.info("image not modified", image_id=image_id)
         return Response(status_code=304, body="", headers=headers)
-    disposition = content_disposition(record.image_name, download=download)
-    if metadata is not None:
-        headers[contract.METADATA_HEADER] = metadata
-    served = store.original(record) if spec is None else store.variant(record, spec)
+    if reading.metadata is not None:
+        headers[contract.METADATA_HEADER] = reading.metadata
     logger.info(
         "image served", image_id=image_id, key=served.key, size=served.size, inline=served.data is not None
     )
-    if served.data is None:
-        # Over what a Lambda response can carry: the client reads it from S3 directly.
-        url = store.download_url(served, disposition=disposition)
+    if reading.link is not None:
         if not follow:
-            valid = timedelta(seconds=contract.DOWNLOAD_URL_EXPIRY_SECONDS)
-            link = DownloadLink(
-                url=url,
-                expires_at=timestamp(datetime.now(UTC) + valid),
-                content_type=served.content_type,
-                size=served.size,
-            )
-            extra = {contract.METADATA_HEADER: metadata} if metadata is not None else {}
-            return json_response(200, link, headers=extra)
+            extra = {contract.METADATA_HEADER: reading.metadata} if reading.metadata is not None else {}
+            return json_response(200, reading.link, headers=extra)
         # Never cached: the URL expires (the bytes' ETag still lets a client revalidate here).
         headers["Cache-Control"] = "no-store"
-        return Response(status_code=307, body="", headers={**headers, "Location": url})
-    headers["Content-Disposition"] = disposition
-    return binary_response(200, served.content_type, served.data, headers)
+        return Response(status_code=307, body="", headers={**headers, "Location": reading.link.url})
+    headers["Content-Disposition"] = reading.disposition
+    return binary_response(200, served.content_type, served.data or b"", headers)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -1,19 +1,22 @@
 """GET /v1/images?user_id=...&limit=...&cursor=...&tag=...: a page of one user's images, newest first."""
 
-from typing import Any
+from image_service import cold_start
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import TypeAdapter, ValidationError
+# The function's start-up: imports and app made with the cyclic GC paused (see cold_start).
+with cold_start.imports():
+    from typing import Any
 
-from image_service import contract
-from image_service.api import create_app, json_response, logger, tenant_of
-from image_service.errors import BadRequestError
-from image_service.image_store import get_image_store
-from image_service.models import ImageList, Tag, UserId
-from image_service.query_params import bounded_int
+    from aws_lambda_powertools.logging import correlation_paths
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from pydantic import TypeAdapter, ValidationError
 
-app = create_app()
+    from image_service import contract, listing
+    from image_service.errors import BadRequestError
+    from image_service.http_api import create_app, json_response, logger, tenant_of
+    from image_service.models import ImageList, Tag, UserId
+    from image_service.query_params import bounded_int
+
+    app = create_app()
 _user_id = TypeAdapter(UserId)
 _tag = TypeAdapter(Tag)
 
@@ -33,7 +36,7 @@ def list_images() -> Any:
         tag = None if raw_tag is None else _tag.validate_python(raw_tag)
     except ValidationError as err:
         raise BadRequestError("Query parameter 'tag' is not a valid tag.") from err
-    records, next_cursor = get_image_store().list_page(
+    page = listing.list_page(
         tenant_of(event),
         user_id,
         limit=bounded_int("limit", event.get_query_string_value("limit"), contract.MAX_PAGE_SIZE)
@@ -41,10 +44,10 @@ def list_images() -> Any:
         cursor=event.get_query_string_value("cursor"),
         tag=tag,
     )
-    images = [record.public() for record in records]
-    logger.info("images listed", count=len(images), more=next_cursor is not None)
+    logger.info("images listed", count=len(page.images), more=page.next_cursor is not None)
     return json_response(
-        200, ImageList(user_id=user_id, count=len(images), images=images, next_cursor=next_cursor)
+        200,
+        ImageList(user_id=user_id, count=len(page.images), images=page.images, next_cursor=page.next_cursor),
     )
 
 

@@ -1,37 +1,29 @@
 """PATCH /v1/images/{image_id}: change an image's name, description or tags (owner only),
 conditional on If-Match when given."""
 
-from typing import Any
+from image_service import cold_start
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
+# The function's start-up: imports and app made with the cyclic GC paused (see cold_start).
+with cold_start.imports():
+    from typing import Any
 
-from image_service import http_caching
-from image_service.api import create_app, json_response, logger, parse_body, tenant_of
-from image_service.errors import PreconditionFailedError
-from image_service.image_store import get_image_store
-from image_service.images import check_image_id, metadata_json
-from image_service.models import MetadataEdit
+    from aws_lambda_powertools.logging import correlation_paths
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-app = create_app()
+    from image_service import metadata_edit
+    from image_service.http_api import create_app, json_response, logger, raw_body, tenant_of
+
+    app = create_app()
 
 
 @app.patch("/v1/images/<image_id>")
 def update_image(image_id: str) -> Any:
     event = app.current_event
-    check_image_id(image_id)
-    edit = parse_body(event, MetadataEdit)
-    store = get_image_store()
-    current = store.metadata(image_id, tenant_of(event))
-    if_match = event.headers.get("If-Match")
-    if if_match is not None and not http_caching.matches(
-        if_match, http_caching.entity_tag(current.sha256, metadata_json(current)), weak=False
-    ):
-        raise PreconditionFailedError("If-Match does not name the current metadata; fetch it and retry.")
-    updated = store.edit(current, edit.changes())
-    logger.info("image metadata edited", image_id=image_id, fields=sorted(edit.changes()))
-    etag = http_caching.entity_tag(updated.sha256, metadata_json(updated))
-    return json_response(200, updated.public(), headers={"ETag": etag})
+    edited = metadata_edit.edit(
+        image_id, tenant_of(event), raw_body(event), if_match=event.headers.get("If-Match")
+    )
+    logger.info("image metadata edited", image_id=image_id, fields=edited.fields)
+    return json_response(200, edited.record.public(), headers={"ETag": edited.etag})
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -9,7 +9,7 @@ output "bucket_arn" {
 }
 
 output "orphan_tag" {
-  description = "Object tag (key, value) that marks an orphaned upload for expiry; the functions get it as ORPHAN_TAG_KEY / ORPHAN_TAG_VALUE."
+  description = "Object tag (key, value) that marks an orphaned upload for expiry; the functions' copy is ORPHAN_TAG in functions/image_service/contract.py (a unit test compares them)."
   value       = var.orphan_tag
 }
 

@@ -11,7 +11,6 @@ variable "bucket_name" {
 variable "force_destroy" {
   type        = bool
   description = "Allow `terraform destroy` to delete a bucket that still holds images (keep false in production)."
-  default     = false
 }
 
 variable "tags" {

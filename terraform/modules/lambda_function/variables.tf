@@ -43,12 +43,6 @@ variable "environment" {
 variable "memory_size" {
   type        = number
   description = "Memory in MB (CPU scales with it)."
-  default     = 512
-
-  validation {
-    condition     = var.memory_size >= 128 && var.memory_size <= 10240
-    error_message = "memory_size must be between 128 and 10240 MB."
-  }
 }
 
 variable "timeout" {
@@ -64,13 +58,7 @@ variable "timeout" {
 
 variable "reserved_concurrency" {
   type        = number
-  description = "Reserved concurrent executions; -1 (default) leaves the function on the unreserved account pool. AWS refuses a reservation that leaves fewer than 10 unreserved executions in the account."
-  default     = -1
-
-  validation {
-    condition     = var.reserved_concurrency >= -1
-    error_message = "reserved_concurrency must be -1 (unreserved) or a non-negative count."
-  }
+  description = "Reserved concurrent executions; -1 leaves the function on the unreserved account pool. AWS refuses a reservation that leaves fewer than 10 unreserved executions in the account."
 }
 
 variable "policy_statements" {
@@ -95,18 +83,11 @@ variable "policy_statements" {
 variable "log_retention_days" {
   type        = number
   description = "Days to keep the function's logs."
-  default     = 14
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
-  }
 }
 
 variable "tracing_mode" {
   type        = string
   description = "X-Ray tracing: \"Active\" samples and traces invocations (the role may then write traces), \"PassThrough\" only follows an upstream sampling decision."
-  default     = "Active"
 
   validation {
     condition     = contains(["Active", "PassThrough"], var.tracing_mode)

@@ -1,28 +1,20 @@
 """HTTP plumbing shared by every function: the resolver, request parsing, response shaping,
 and the one place where domain errors become HTTP responses."""
 
-import gc
-import os
-from typing import Any
-
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from image_service import base64_codec
 from image_service.contract import CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS
-from image_service.errors import (
-    BadRequestError,
-    ForbiddenError,
-    ImageServiceError,
-    MalformedJsonError,
-    PayloadTooLargeError,
-    ValidationFailedError,
-)
-from image_service.models import ErrorDetail, ErrorResponse
+from image_service.errors import BadRequestError, ForbiddenError, ImageServiceError, MalformedJsonError
+from image_service.models import ErrorDetail, ErrorResponse, parse_json
+from image_service.settings import HttpSettings
 
-logger = Logger(service="image-service")
+# Named by POWERTOOLS_SERVICE_NAME (Terraform: the stack's name_prefix), as its child loggers are
+# (Logger(child=True) in the service modules): one logger tree, whatever the prefix.
+logger = Logger()
 
 
 # Sent with every response: no MIME sniffing, and JSON answers are never cached.
@@ -70,31 +62,6 @@ def parse_body[ModelT: BaseModel](event: APIGatewayProxyEvent, model: type[Model
     return parse_json(raw_body(event), model)
 
 
-def parse_json[ModelT: BaseModel](raw: bytes, model: type[ModelT]) -> ModelT:
-    """Body bytes validated against a model: 400 for bytes that are not JSON, 413 for a field over
-    a size limit (a model's `payload_too_large` error), 422 for JSON that does not fit the model."""
-    if not raw:
-        raise MalformedJsonError("The request body must be a JSON object.")
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as err:
-        errors = err.errors(include_url=False, include_input=False)
-        if any(error["type"] == "json_invalid" for error in errors):
-            raise MalformedJsonError("The request body is not valid JSON.") from err
-        too_large = [error for error in errors if error["type"] == "payload_too_large"]
-        if too_large:
-            raise PayloadTooLargeError(too_large[0]["msg"]) from err
-        raise ValidationFailedError(_describe(errors)) from err
-
-
-def _describe(errors: list[Any]) -> str:
-    parts = []
-    for error in errors[:10]:
-        location = ".".join(str(part) for part in error["loc"]) or "body"
-        parts.append(f"{location}: {error['msg']}")
-    return "; ".join(parts)
-
-
 def tenant_of(event: APIGatewayProxyEvent) -> str:
     """The caller's tenant: the id of the API key the gateway checked (never a client field)."""
     tenant = event.request_context.identity.api_key_id
@@ -117,7 +84,7 @@ def flag(event: APIGatewayProxyEvent, name: str, *, default: bool = False) -> bo
 def cors_config() -> CORSConfig | None:
     """CORS headers for the one origin Terraform allows (CORS_ALLOW_ORIGIN); none when unset.
     Preflight never reaches a function: the gateway answers it."""
-    origin = os.environ.get("CORS_ALLOW_ORIGIN", "")
+    origin = HttpSettings.from_environ().cors_allow_origin
     if not origin:
         return None
     return CORSConfig(
@@ -129,13 +96,8 @@ def cors_config() -> CORSConfig | None:
 
 
 def create_app() -> APIGatewayRestResolver:
-    """A resolver with the API's error model; each function registers its own route on it.
-
-    Each function calls this once its imports are done, so it also moves what they created out
-    of the cyclic GC's reach (gc.freeze): modules, classes and the state of Powertools, botocore
-    and pydantic, some 50,000 tracked objects that live as long as the process. Otherwise the
-    first full collection, in the first request, walks them all (~12 ms) and frees nothing. The
-    collector, off since the package's import (image_service/__init__.py), is then on again."""
+    """A resolver with the API's error model; each function registers its own route on it (at
+    import, inside cold_start.imports())."""
     app = APIGatewayRestResolver(cors=cors_config())
 
     def _domain_error(err: ImageServiceError) -> Response[str]:
@@ -157,6 +119,4 @@ def create_app() -> APIGatewayRestResolver:
     # Registered by call: the decorator form is untyped in Powertools.
     app.exception_handler(ImageServiceError)(_domain_error)
     app.exception_handler(Exception)(_unexpected)
-    gc.freeze()
-    gc.enable()
     return app

@@ -1,17 +1,14 @@
-"""Pure image logic: decoding uploads, naming objects, building records and download headers.
-No AWS calls here; storage/ does the I/O."""
+"""Image records and what is derived from them (pure): ids, keys, timestamps, the record of an
+image, its metadata header and download headers. No AWS calls here; storage/ does the I/O."""
 
-import hashlib
 import json
 import re
-import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from image_service import base64_codec, contract, embedded_metadata
-from image_service.errors import ImageNotFoundError, InvalidBase64Error, PayloadTooLargeError
-from image_service.image_types import detect_content_type
-from image_service.models import ImageDescription, ImageRecord, too_large_inline
+from image_service import contract
+from image_service.errors import ImageNotFoundError
+from image_service.models import ImageDescription, ImageRecord
 
 _IMAGE_ID = re.compile(contract.IMAGE_ID_PATTERN)
 
@@ -21,23 +18,6 @@ def check_image_id(image_id: str) -> str:
     if not _IMAGE_ID.fullmatch(image_id):
         raise ImageNotFoundError("No image with this id.")
     return image_id
-
-
-def decode_image(file_base64: str) -> bytes:
-    """The raw bytes of a base64 upload (standard alphabet, padding required)."""
-    try:
-        data = base64_codec.decode(file_base64)
-    except (base64_codec.Error, ValueError) as err:
-        raise InvalidBase64Error("The 'file' field is not valid base64.") from err
-    if len(data) > contract.MAX_IMAGE_BYTES:
-        raise PayloadTooLargeError(too_large_inline())
-    return data
-
-
-def as_stored(data: bytes, *, strip_metadata: bool) -> bytes:
-    """The bytes to store: as uploaded, or without embedded metadata when the deployment asks
-    (settings.strip_original_metadata; lossless, the orientation kept)."""
-    return embedded_metadata.strip(data) if strip_metadata else data
 
 
 def owner_key(tenant_id: str, user_id: str) -> str:
@@ -56,7 +36,7 @@ def timestamp(now: datetime) -> str:
     return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def image_record(
+def build_record(
     description: ImageDescription,
     *,
     image_id: str,
@@ -81,21 +61,6 @@ def image_record(
         tenant_id=tenant_id,
         owner=owner_key(tenant_id, description.user_id),
         object_key=object_key_for(image_id),
-    )
-
-
-def new_image_record(
-    request: ImageDescription, data: bytes, *, tenant_id: str, now: datetime, image_id: str | None = None
-) -> ImageRecord:
-    """The record of a new upload by one tenant; raises for empty or non-image bytes."""
-    return image_record(
-        request,
-        image_id=image_id or str(uuid.uuid4()),
-        tenant_id=tenant_id,
-        content_type=detect_content_type(data),
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        now=now,
     )
 
 

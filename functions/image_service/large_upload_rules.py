@@ -1,4 +1,4 @@
-"""Large images, uploaded straight to S3 (pure logic: no AWS calls).
+"""The rules of large uploads, which go straight to S3 (pure: no AWS calls; large_upload.py runs them).
 
 The client declares the image (POST /v1/images/uploads), sends the bytes to S3 with a presigned
 POST under STAGING_PREFIX, and asks for completion: only bytes that pass the same checks as an
@@ -7,10 +7,10 @@ inline upload become an image. A pending upload that is never completed expires.
 import uuid
 from datetime import UTC, datetime
 
-from image_service import contract, images
+from image_service import contract, records
 from image_service.errors import PayloadTooLargeError, UnsupportedImageTypeError, UploadExpiredError
-from image_service.images import timestamp
 from image_service.models import ImageRecord, PendingUpload, UploadIntent
+from image_service.records import timestamp
 
 
 def staging_key_for(image_id: str) -> str:
@@ -54,11 +54,11 @@ def check_declared_type(pending: PendingUpload, detected: str) -> None:
         )
 
 
-def image_record(
+def completed_record(
     pending: PendingUpload, *, size: int, sha256: str, content_type: str, now: datetime
 ) -> ImageRecord:
     """The image a verified upload becomes; stored (created) at its completion."""
-    return images.image_record(
+    return records.build_record(
         pending,
         image_id=pending.image_id,
         tenant_id=pending.tenant_id,

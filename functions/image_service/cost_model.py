@@ -15,8 +15,8 @@ memory):
 from dataclasses import dataclass
 
 from image_service import contract
+from image_service.container_layout import Layout
 from image_service.errors import ImageTooCostlyError
-from image_service.image_layout import Layout
 
 JPEG_SCALES = (1, 2, 4, 8)
 _WEBP_BYTES_PER_PIXEL = 16

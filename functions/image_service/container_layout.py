@@ -9,8 +9,11 @@ the reason, before any decoder runs.
 import mmap
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
+from image_service import formats
 from image_service.errors import (
     CorruptImageError,
     EmptyImageError,
@@ -19,9 +22,6 @@ from image_service.errors import (
 )
 
 ImageBytes = bytes | mmap.mmap
-
-NOT_AN_IMAGE = "The file is not a JPEG, PNG, GIF or WebP image."
-_NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WebP"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class Layout:
 
     @property
     def name(self) -> str:
-        return _NAMES[self.content_type]
+        return formats.of(self.content_type).name
 
     @property
     def pixels(self) -> int:
@@ -60,18 +60,19 @@ def sniff_content_type(data: ImageBytes) -> str:
         return "image/gif"
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
-    raise UnsupportedImageTypeError(NOT_AN_IMAGE)
+    raise UnsupportedImageTypeError(formats.NOT_AN_IMAGE)
 
 
 def read_layout(data: ImageBytes, *, allow_trailing: bool = False) -> Layout:
     """The layout of a complete image with nothing after it (unless `allow_trailing`: images
     stored before uploads refused appended data); 415 with the reason otherwise."""
     content_type = sniff_content_type(data)
-    reader = {"image/jpeg": _jpeg, "image/png": _png, "image/gif": _gif, "image/webp": _webp}[content_type]
+    fmt = formats.of(content_type)
+    reader = READERS[fmt.key]
     try:
         layout = reader(data)
     except (IndexError, struct.error) as err:
-        raise _truncated(_NAMES[content_type]) from err
+        raise _truncated(fmt.name) from err
     if layout.width < 1 or layout.height < 1:
         raise CorruptImageError(
             f"The {layout.name} image declares no pixels ({layout.width}x{layout.height})."
@@ -260,3 +261,12 @@ def _webp_size(data: ImageBytes, kind: bytes, payload: int, length: int) -> tupl
         bits = int.from_bytes(data[payload + 1 : payload + 5], "little")
         return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
     raise CorruptImageError(f"The WebP image starts with an unknown chunk ({kind!r}).")
+
+
+# The container reader of each format (formats.FORMATS; tests/unit/test_formats.py checks all).
+READERS: Final[dict[str, Callable[[ImageBytes], Layout]]] = {
+    "jpeg": _jpeg,
+    "png": _png,
+    "gif": _gif,
+    "webp": _webp,
+}

@@ -1,7 +1,7 @@
 """Image type detection and verification from the bytes, never from names or headers: the magic
-number names the format, the container must be complete with nothing after its end (image_layout),
+number names the format, the container must be complete with nothing after its end (container_layout),
 the declared size must stay under the pixel cap and the decode inside the cost model's budget
-(image_cost), and then the image must decode. What passes can be served, resized and converted.
+(cost_model), and then the image must decode. What passes can be served, resized and converted.
 
 The first frame is decoded (the one variants are made from); the frames after it are checked as
 structure (every block present, up to the trailer), not decoded. A JPEG decodes at 1/8 scale:
@@ -16,18 +16,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, BinaryIO, Final
 
-from image_service import contract, image_cost
+from image_service import contract, cost_model, formats
+from image_service.container_layout import ImageBytes, Layout, read_layout, sniff_content_type
 from image_service.errors import (
     CorruptImageError,
     EmptyImageError,
     TooManyPixelsError,
     UnsupportedImageTypeError,
 )
-from image_service.image_layout import NOT_AN_IMAGE, ImageBytes, Layout, read_layout, sniff_content_type
 
 __all__ = ["DECODE_ERRORS", "detect_content_type", "mapped", "sniff_content_type", "verify"]
 
-PILLOW_FORMATS: Final = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
 # What Pillow and its decoders raise for bytes they cannot decode.
 DECODE_ERRORS: Final = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, zlib.error)
 
@@ -72,7 +71,7 @@ def verify(data: ImageBytes) -> Layout:
     check_pixels(layout)
     if layout.content_type == "image/webp":
         # Pillow 12 allocates the decoder's canvases on open: check before opening.
-        image_cost.check_decode(layout, image_cost.decode_cost(layout, "RGBA", source_bytes=len(data)))
+        cost_model.check_decode(layout, cost_model.decode_cost(layout, "RGBA", source_bytes=len(data)))
     if layout.content_type == "image/jpeg":
         _check_jpeg_data(layout)
     # Imported here: only uploads and variants decode images, and Pillow is the heaviest import.
@@ -83,22 +82,22 @@ def verify(data: ImageBytes) -> Layout:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the cap above decides
-            with Image.open(stream(data), formats=[PILLOW_FORMATS[layout.content_type]]) as image:
+            with Image.open(stream(data), formats=[formats.of(layout.content_type).pillow]) as image:
                 if image.size != (layout.width, layout.height):
                     raise CorruptImageError(
                         f"The {layout.name} image declares {layout.width}x{layout.height} pixels in its "
                         f"container but {image.width}x{image.height} in its image data."
                     )
-                scale = image_cost.JPEG_SCALES[-1] if layout.content_type == "image/jpeg" else 1
-                cost = image_cost.decode_cost(layout, image.mode, source_bytes=len(data), scale=scale)
-                image_cost.check_decode(layout, cost)
+                scale = cost_model.JPEG_SCALES[-1] if layout.content_type == "image/jpeg" else 1
+                cost = cost_model.decode_cost(layout, image.mode, source_bytes=len(data), scale=scale)
+                cost_model.check_decode(layout, cost)
                 if scale > 1:
                     image.draft(None, (max(1, image.width // scale), max(1, image.height // scale)))
                 image.load()
     except Image.DecompressionBombError as err:  # Pillow's own cap, far above ours
         raise TooManyPixelsError(f"The limit is {contract.MAX_IMAGE_PIXELS:,} pixels.") from err
     except UnidentifiedImageError as err:
-        raise UnsupportedImageTypeError(NOT_AN_IMAGE) from err
+        raise UnsupportedImageTypeError(formats.NOT_AN_IMAGE) from err
     except DECODE_ERRORS as err:
         raise CorruptImageError(f"The {layout.name} image does not decode: {err}.") from err
     return layout
@@ -107,7 +106,7 @@ def verify(data: ImageBytes) -> Layout:
 def _check_jpeg_data(layout: Layout) -> None:
     """Every 8x8 block of every component codes at least one bit (its DC coefficient): data too
     short for the declared size means forged dimensions (libjpeg would fill the rest with grey)."""
-    blocks = image_cost.jpeg_coefficient_bytes(layout) // 128
+    blocks = cost_model.jpeg_coefficient_bytes(layout) // 128
     if layout.entropy_bytes * 8 < blocks:
         raise CorruptImageError(
             f"The JPEG image declares {layout.width}x{layout.height} pixels, more than its "

@@ -1,0 +1,179 @@
+"""What a crash of the embedded emulator loses, as the README says: the state saved at the last
+graceful stop comes back; what changed after it is lost, except S3 bytes (written as they arrive);
+and `status` says when the Terraform state records what the emulator no longer holds.
+
+A real emulator process (the one `up` starts: devtools.emulator_process) on a free port, with its
+state in a temporary directory, stopped gracefully once and then killed with SIGKILL."""
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from devtools import cleaning, emulator_process, paths, stack, stack_status
+from tests.fixtures.ports import free_port
+
+pytestmark = pytest.mark.emulator
+
+BUCKET = "crash-bucket"
+SAVED_TABLE = "saved-table"  # created before the graceful stop
+LOST_TABLE = "lost-table"  # created after it, then the emulator is killed
+
+
+@pytest.fixture
+def emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """`up`'s own code path, pointed at a free port and a temporary state directory."""
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    monkeypatch.delenv("EMULATOR_PERSIST", raising=False)
+    emulator_dir = tmp_path / "emulator"
+    monkeypatch.setattr(paths, "EMULATOR_DIR", emulator_dir)
+    monkeypatch.setattr(paths, "EMULATOR_LOG", emulator_dir / "emulator.log")
+    monkeypatch.setattr(paths, "EMULATOR_PID", emulator_dir / "emulator.pid")
+    monkeypatch.setattr(paths, "EMULATOR_STATE_DIR", emulator_dir / "state")
+    monkeypatch.setattr(paths, "EMULATOR_S3_DIR", emulator_dir / "state" / "s3-objects")
+    monkeypatch.setattr(paths, "TERRAFORM_BUILD", tmp_path / "terraform")
+    monkeypatch.setattr(paths, "EMULATOR_STATE", tmp_path / "terraform" / "emulator.tfstate")
+    monkeypatch.setattr(paths, "EMULATOR_ENV", tmp_path / "emulator.env")
+    paths.TERRAFORM_BUILD.mkdir()
+    yield endpoint
+    pid = emulator_process.running_pid()
+    if pid is not None:
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _clients(endpoint: str) -> tuple[Any, Any]:
+    options: dict[str, Any] = {
+        "endpoint_url": endpoint,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "test",
+        "aws_secret_access_key": "test",
+    }
+    return boto3.client("s3", **options), boto3.client("dynamodb", **options)
+
+
+def _table(dynamodb: Any, name: str) -> None:
+    dynamodb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def _item(dynamodb: Any, key: str) -> dict[str, Any] | None:
+    answer = dynamodb.get_item(TableName=SAVED_TABLE, Key={"id": {"S": key}})
+    found: dict[str, Any] | None = answer.get("Item")
+    return found
+
+
+def _tables(dynamodb: Any) -> list[str]:
+    names: list[str] = dynamodb.list_tables()["TableNames"]
+    return names
+
+
+def _terraform_state(path: Path) -> None:
+    """A Terraform state recording the bucket and both tables, as an apply would have written it."""
+    resources = [
+        {"mode": "managed", "type": "aws_s3_bucket", "name": "images", "instances": [{"attributes": {"bucket": BUCKET}}]},
+        *(
+            {"mode": "managed", "type": "aws_dynamodb_table", "name": name.replace("-", "_"),
+             "instances": [{"attributes": {"name": name}}]}
+            for name in (SAVED_TABLE, LOST_TABLE)
+        ),
+    ]  # fmt: skip
+    path.write_text(json.dumps({"version": 4, "resources": resources}))
+
+
+def test_a_crash_loses_what_changed_since_the_last_graceful_stop_but_not_s3_bytes(
+    emulator: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given an emulator holding a bucket, an object, a table and an item, stopped gracefully (`down`)
+    emulator_process.start(sys.executable)
+    s3, dynamodb = _clients(emulator)
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="before", Body=b"saved bytes")
+    _table(dynamodb, SAVED_TABLE)
+    dynamodb.put_item(TableName=SAVED_TABLE, Item={"id": {"S": "before"}})
+    assert emulator_process.stop() is True
+
+    # When it is started again (`up`), changed, and then killed (SIGKILL: no chance to save)
+    emulator_process.start(sys.executable)
+    s3, dynamodb = _clients(emulator)
+    # the state saved at the graceful stop came back
+    assert s3.get_object(Bucket=BUCKET, Key="before")["Body"].read() == b"saved bytes"
+    assert _item(dynamodb, "before") is not None
+    s3.put_object(Bucket=BUCKET, Key="after", Body=b"bytes written as they arrive")
+    dynamodb.put_item(TableName=SAVED_TABLE, Item={"id": {"S": "after"}})
+    _table(dynamodb, LOST_TABLE)
+    pid = emulator_process.running_pid()
+    assert pid is not None
+    os.killpg(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+    # Then after the next start, the last graceful stop's state is back and what followed is lost...
+    emulator_process.start(sys.executable)
+    s3, dynamodb = _clients(emulator)
+    assert s3.get_object(Bucket=BUCKET, Key="before")["Body"].read() == b"saved bytes"
+    assert _item(dynamodb, "before") is not None
+    assert _item(dynamodb, "after") is None
+    assert LOST_TABLE not in _tables(dynamodb)
+    assert SAVED_TABLE in _tables(dynamodb)
+    # ...except S3 bytes, written to disk as they arrived (an image's object without its metadata)
+    assert s3.get_object(Bucket=BUCKET, Key="after")["Body"].read() == b"bytes written as they arrive"
+    with pytest.raises(ClientError):
+        s3.get_object(Bucket=BUCKET, Key="never-written")
+
+    # And `status` says the Terraform state records what the emulator lost, and what to run
+    _terraform_state(paths.EMULATOR_STATE)
+    monkeypatch.setattr(stack, "load", lambda: None)  # no outputs in this state: no URL to print
+    assert stack_status.main() == 1
+    said = capsys.readouterr().out
+    assert "lacks 1 of the 3 resources" in said
+    assert "aws_dynamodb_table.lost_table" in said
+    assert "aws_dynamodb_table.saved_table" not in said
+    assert "`./noxw -s deploy` recreates them" in said
+    assert "`./noxw -s reset` starts from a clean slate" in said
+
+    # And once the emulator holds everything again, status says they agree
+    _table(dynamodb, LOST_TABLE)
+    assert stack_status.main() == 0
+    assert "holds all 3 resources" in capsys.readouterr().out
+    assert emulator_process.stop() is True
+
+
+def test_reset_wipes_both_halves_so_the_next_start_is_empty(
+    emulator: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a stack saved at a graceful stop, and the Terraform state recording it
+    emulator_process.start(sys.executable)
+    s3, dynamodb = _clients(emulator)
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="before", Body=b"saved bytes")
+    _table(dynamodb, SAVED_TABLE)
+    _table(dynamodb, LOST_TABLE)
+    _terraform_state(paths.EMULATOR_STATE)
+    paths.EMULATOR_ENV.write_text("export AWS_ENDPOINT_URL=...\n")
+    assert emulator_process.stop() is True
+    # When `reset` removes what it removes (nox -s reset: stop, then cleaning.stack_state())
+    removed = cleaning.remove(cleaning.stack_state())
+    # Then both halves are gone, and the next start is an empty emulator with nothing recorded
+    assert paths.EMULATOR_STATE_DIR in removed
+    assert paths.EMULATOR_STATE in removed
+    assert not paths.EMULATOR_ENV.exists()
+    emulator_process.start(sys.executable)
+    s3, dynamodb = _clients(emulator)
+    assert _tables(dynamodb) == []
+    assert s3.list_buckets()["Buckets"] == []
+    monkeypatch.setattr(stack, "load", lambda: None)
+    assert stack_status.main() == 0
+    assert "nothing deployed" in capsys.readouterr().out
+    assert emulator_process.stop() is True
