@@ -12,6 +12,7 @@ import mmap
 import struct
 from dataclasses import dataclass, field
 
+from image_service import formats
 from image_service.errors import CorruptImageError, UnsupportedImageTypeError
 
 ImageBytes = bytes | mmap.mmap
@@ -22,8 +23,8 @@ GENERIC_BRANDS = frozenset({b"mif1", b"miaf"})
 # Top-level boxes a still HEIF/AVIF image is made of; any other ends the image (what follows is
 # appended data). `moov` (an image sequence: animated AVIF, HEIF bursts) is refused by name.
 _TOP_LEVEL = frozenset({b"ftyp", b"meta", b"mdat", b"free", b"skip", b"uuid", b"idat"})
+# The coding of an image item (its infe type) and the format it makes the file.
 _CODINGS = {b"hvc1": "image/heic", b"av01": "image/avif"}
-_NAMES = {"image/heic": "HEIC", "image/avif": "AVIF"}
 
 
 def sniff(head: bytes) -> str | None:
@@ -130,7 +131,7 @@ def _top_level(data: ImageBytes, name: str) -> tuple[list[tuple[bytes, int, int]
 
 def read(data: ImageBytes, content_type: str) -> HeifLayout:
     """The layout of a still HEIF/AVIF image (see the module docstring); 415 with the reason."""
-    name = _NAMES[content_type]
+    name = formats.of(content_type).name
     try:
         return _read(data, content_type, name)
     except (IndexError, struct.error) as err:
@@ -165,7 +166,7 @@ def _read(data: ImageBytes, content_type: str, name: str) -> HeifLayout:
     coded_type = _CODINGS[next(iter(codings))]
     if coded_type != content_type:
         raise UnsupportedImageTypeError(
-            f"The file's brands say {name} but its image is coded as {_NAMES[coded_type]}."
+            f"The file's brands say {name} but its image is coded as {formats.of(coded_type).name}."
         )
     width, height = _ispe(data, meta, primary, name)
     tile_pixels = max(_pixels(_ispe(data, meta, tile, name)) for tile in tiles) if primary.kind == b"grid" else 0
@@ -399,7 +400,7 @@ def strip(data: bytes) -> bytes:
     dropped = set(layout.exif_items) | set(layout.xmp_items)
     if not dropped:
         return data
-    boxes, _ = _top_level(data, _NAMES[content_type])
+    boxes, _ = _top_level(data, formats.of(content_type).name)
     meta_kind, meta_payload, meta_end = next(box for box in boxes if box[0] == b"meta")
     meta_start = meta_payload - 8
     if struct.unpack_from(">I", data, meta_start)[0] == 1:
