@@ -34,8 +34,17 @@ if TYPE_CHECKING:
 
 __all__ = ["DECODE_ERRORS", "detect_content_type", "inspect", "mapped", "sniff_content_type", "verify"]
 
-# What Pillow and its decoders raise for bytes they cannot decode.
-DECODE_ERRORS: Final = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, zlib.error)
+# What Pillow and its decoders raise for bytes they cannot decode (libavif and libheif: RuntimeError).
+DECODE_ERRORS: Final = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    RuntimeError,
+    struct.error,
+    zlib.error,
+)
 
 
 @dataclass(frozen=True, slots=True)
