@@ -63,11 +63,12 @@ def detect_content_type(data: bytes | IO[bytes]) -> str:
     return inspect(data).content_type
 
 
-def inspect(data: bytes | IO[bytes]) -> Inspection:
+def inspect(data: bytes | IO[bytes], *, allow_trailing: bool = False) -> Inspection:
     """A verified image's type, upright size and placeholder, or the 4xx error it gets. A file is
-    read whole from its start, mapped rather than copied (a spooled upload of 50 MB)."""
+    read whole from its start, mapped rather than copied (a spooled upload of 50 MB).
+    `allow_trailing`: an image stored before uploads refused appended data (the backfill)."""
     with mapped(data) as view:
-        return verify(view)
+        return verify(view, allow_trailing=allow_trailing)
 
 
 @contextmanager
@@ -127,9 +128,9 @@ def orientation_of(image: "Image.Image") -> int:
 _ORIENTATION_TAG = 0x0112
 
 
-def verify(data: ImageBytes) -> Inspection:
+def verify(data: ImageBytes, *, allow_trailing: bool = False) -> Inspection:
     """What an image that decodes inside the budget is (Inspection); 400 or 415 with the reason."""
-    layout = read_layout(data)
+    layout = read_layout(data, allow_trailing=allow_trailing)
     check_pixels(layout)
     check_before_open(layout, len(data))
     if layout.content_type == "image/jpeg":

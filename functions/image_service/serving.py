@@ -96,7 +96,7 @@ def _variant(store: ImageStore, record: ImageRecord, spec: variants.VariantSpec)
     key = variants.object_key(record.image_id, spec)
     data = store.objects.find(key)
     if data is None:
-        with _source(store, record) as source:
+        with source_of(store, record) as source:
             data = variants.render(source, spec)
         store.store_variant(record, key, data, spec.content_type)
     inline = len(data) <= contract.MAX_IMAGE_BYTES
@@ -104,7 +104,7 @@ def _variant(store: ImageStore, record: ImageRecord, spec: variants.VariantSpec)
 
 
 @contextmanager
-def _source(store: ImageStore, record: ImageRecord) -> Iterator[bytes | IO[bytes]]:
+def source_of(store: ImageStore, record: ImageRecord) -> Iterator[bytes | IO[bytes]]:
     """An image's bytes to decode: in memory up to the inline limit; a large upload's (up to
     50 MiB) spooled to /tmp instead, so that they take no part of the decode budget."""
     if record.size <= contract.MAX_IMAGE_BYTES:

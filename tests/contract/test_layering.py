@@ -14,7 +14,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "functions" / "image_service"
 
-SERVICES = frozenset({"inline_upload", "large_upload", "serving", "listing", "metadata_edit", "deletion"})
+SERVICES = frozenset(
+    {"inline_upload", "large_upload", "serving", "listing", "metadata_edit", "deletion", "backfill"}
+)
 HTTP = frozenset({"http_api"})
 # Lambda plumbing beside the layers: the start-up, and Powertools idempotency over DynamoDB
 # (used by the inline upload service, as a storage module would be).
