@@ -372,7 +372,7 @@ def info(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def backfill(session: nox.Session) -> None:
-    """Fill in width, height and placeholder of images stored before they were recorded (once; re-runs change nothing)."""
+    """Fill in width, height and placeholder of images stored without them (re-runs change nothing)."""
     install_groups(session, "lambda", "sdk")
     deployed = deployed_stack(session)
     session.run(

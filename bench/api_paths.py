@@ -21,8 +21,8 @@ from bench.progress import Progress
 from bench.target import Target, upload_body
 from bench.timing import Load, Spread, run_load
 from devtools.function_profile import noise_png
-from image_service.models import ImageDescription
 from image_service.image_verification import Inspection
+from image_service.models import ImageDescription
 from image_service.records import build_record
 from image_service.storage.dynamo_items import to_dynamo
 from tests.fixtures.images import photo

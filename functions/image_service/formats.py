@@ -35,7 +35,9 @@ class ImageFormat:
 
 
 FORMATS: Final = (
-    ImageFormat("jpeg", "image/jpeg", "JPEG", "JPEG", variant_output=True, quality=85, default_variant="image/jpeg"),
+    ImageFormat(
+        "jpeg", "image/jpeg", "JPEG", "JPEG", variant_output=True, quality=85, default_variant="image/jpeg"
+    ),
     ImageFormat("png", "image/png", "PNG", "PNG", variant_output=True, default_variant="image/png"),
     ImageFormat("gif", "image/gif", "GIF", "GIF", variant_output=False, default_variant="image/png"),
     # libwebp's encoder: 6.6 bytes a pixel at 2048x2048 (bench/formats.py)

@@ -146,16 +146,11 @@ def _read(data: ImageBytes, content_type: str, name: str) -> HeifLayout:
     if b"meta" not in kinds and end < len(data):
         raise _truncated(name, " (it ends before its meta box)")
     if kinds.count(b"meta") != 1:
-        raise CorruptImageError(f"The {name} image has {kinds.count(b'meta')} meta boxes; it needs exactly one.")
+        raise CorruptImageError(
+            f"The {name} image has {kinds.count(b'meta')} meta boxes; it needs exactly one."
+        )
     meta = _meta(data, next(box for box in boxes if box[0] == b"meta"), name)
-    primary = meta.items.get(meta.primary)
-    if primary is None:
-        raise CorruptImageError(f"The {name} image names no primary item, or one it does not describe.")
-    tiles = [primary]
-    if primary.kind == b"grid":
-        tiles = [meta.items[i] for i in meta.references.get((b"dimg", primary.item_id), []) if i in meta.items]
-        if not tiles:
-            raise CorruptImageError(f"The {name} image is a grid without tiles.")
+    primary, tiles = _primary(meta, name)
     codings = {tile.kind for tile in tiles}
     if len(codings) != 1 or next(iter(codings)) not in _CODINGS:
         kinds_text = ", ".join(sorted(kind.decode("latin-1") for kind in codings | {primary.kind}))
@@ -169,16 +164,10 @@ def _read(data: ImageBytes, content_type: str, name: str) -> HeifLayout:
             f"The file's brands say {name} but its image is coded as {formats.of(coded_type).name}."
         )
     width, height = _ispe(data, meta, primary, name)
-    tile_pixels = max(_pixels(_ispe(data, meta, tile, name)) for tile in tiles) if primary.kind == b"grid" else 0
-    # Every item's bytes must be in the file: a cut-off mdat is truncation, whatever box ended it.
-    for item_id, extents in meta.extents.items():
-        for method, offset, length in extents:
-            limit = end if method == 0 else (meta.idat[1] - meta.idat[0] if meta.idat else 0)
-            if method not in (0, 1) or offset + length > limit:
-                raise _truncated(name, f" (the data of item {item_id} is missing)")
-    for tile in tiles:
-        if tile.item_id not in meta.extents:
-            raise _truncated(name, f" (item {tile.item_id} has no data)")
+    tile_pixels = (
+        max(_pixels(_ispe(data, meta, tile, name)) for tile in tiles) if primary.kind == b"grid" else 0
+    )
+    _check_item_data(meta, tiles, end, name)
     rotation = _rotation(data, meta, primary)
     aperture = _clean_aperture(data, meta, primary, (width, height), name)
     # What the decoder makes: libheif (HEIC) crops to the clean aperture and turns the image
@@ -200,6 +189,32 @@ def _read(data: ImageBytes, content_type: str, name: str) -> HeifLayout:
         exif_items=exif,
         xmp_items=xmp,
     )
+
+
+def _primary(meta: _Meta, name: str) -> tuple[Item, list[Item]]:
+    """The primary item, and the items holding its coded data: itself, or a grid's tiles."""
+    primary = meta.items.get(meta.primary)
+    if primary is None:
+        raise CorruptImageError(f"The {name} image names no primary item, or one it does not describe.")
+    if primary.kind != b"grid":
+        return primary, [primary]
+    tiles = [meta.items[i] for i in meta.references.get((b"dimg", primary.item_id), []) if i in meta.items]
+    if not tiles:
+        raise CorruptImageError(f"The {name} image is a grid without tiles.")
+    return primary, tiles
+
+
+def _check_item_data(meta: _Meta, tiles: list[Item], end: int, name: str) -> None:
+    """Every item's bytes are in the file (a cut-off mdat is truncation, whatever box ended it),
+    and every coded item has some."""
+    for item_id, extents in meta.extents.items():
+        for method, offset, length in extents:
+            limit = end if method == 0 else (meta.idat[1] - meta.idat[0] if meta.idat else 0)
+            if method not in (0, 1) or offset + length > limit:
+                raise _truncated(name, f" (the data of item {item_id} is missing)")
+    for tile in tiles:
+        if tile.item_id not in meta.extents:
+            raise _truncated(name, f" (item {tile.item_id} has no data)")
 
 
 def _pixels(size: tuple[int, int]) -> int:
@@ -225,11 +240,14 @@ def _clean_aperture(
         if 0 < index <= len(meta.properties) and meta.properties[index - 1][0] == b"clap":
             wn, wd, hn, hd = struct.unpack_from(">IIII", data, meta.properties[index - 1][1])
             if not wd or not hd:
-                raise CorruptImageError(f"The {name} image declares a clean aperture with a zero denominator.")
+                raise CorruptImageError(
+                    f"The {name} image declares a clean aperture with a zero denominator."
+                )
             width, height = round(wn / wd), round(hn / hd)
             if not (0 < width <= size[0] and 0 < height <= size[1]):
                 raise CorruptImageError(
-                    f"The {name} image declares a clean aperture of {width}x{height} in {size[0]}x{size[1]} pixels."
+                    f"The {name} image declares a clean aperture of {width}x{height} "
+                    f"in {size[0]}x{size[1]} pixels."
                 )
             return width, height
     return size
@@ -337,7 +355,9 @@ def _iref(data: ImageBytes, start: int, end: int, meta: _Meta, name: str) -> Non
 def _sized(data: ImageBytes, position: int, size: int) -> int:
     if size == 0:
         return 0
-    return int.from_bytes(data[position : position + size], "big") if position + size <= len(data) else _short()
+    return (
+        int.from_bytes(data[position : position + size], "big") if position + size <= len(data) else _short()
+    )
 
 
 def _short() -> int:
@@ -407,7 +427,7 @@ def strip(data: bytes) -> bytes:
         raise ValueError("a 64-bit meta box size")  # no encoder writes one; left for the checks
     del meta_kind
     out = bytearray(data)
-    children = []
+    children: list[tuple[bytes, bytes]] = []
     iloc_entries: list[_IlocEntry] = []
     iloc_header = b""
     for kind, start, end in _boxes(data, meta_payload + 4, meta_end, "HEIF"):
@@ -422,22 +442,14 @@ def strip(data: bytes) -> bytes:
             children.append((kind, b""))  # filled in once the meta box's new size is known
         else:
             children.append((kind, bytes(data[start:end])))
-    # Zero the dropped items' bytes (in the file, or in idat: which is copied above, so patch it there).
-    for entry in iloc_entries:
-        if entry.item_id in dropped:
-            for offset, length in entry.extents:
-                if entry.method == 0:
-                    out[offset : offset + length] = bytes(length)
-                else:
-                    children = [
-                        (kind, _zeroed(payload, offset, length) if kind == b"idat" else payload)
-                        for kind, payload in children
-                    ]
+    children = _zero_dropped(out, children, [entry for entry in iloc_entries if entry.item_id in dropped])
     kept = [entry for entry in iloc_entries if entry.item_id not in dropped]
     iloc_header += len(kept).to_bytes(2 if iloc_header[0] < 2 else 4, "big")
     children = [(kind, payload) for kind, payload in children if kind != b"iref" or len(payload) > 4]
     iloc_size = 8 + len(iloc_header) + sum(len(entry.raw) for entry in kept)
-    new_size = 12 + sum(8 + (iloc_size - 8 if kind == b"iloc" else len(payload)) for kind, payload in children)
+    new_size = 12 + sum(
+        8 + (iloc_size - 8 if kind == b"iloc" else len(payload)) for kind, payload in children
+    )
     delta = (meta_end - meta_start) - new_size
     iloc_payload = iloc_header + b"".join(entry.moved(meta_end, delta) for entry in kept)
     meta = bytearray(struct.pack(">I4s", new_size, b"meta") + data[meta_payload : meta_payload + 4])
@@ -445,6 +457,22 @@ def strip(data: bytes) -> bytes:
         body = iloc_payload if kind == b"iloc" else payload
         meta += struct.pack(">I4s", 8 + len(body), kind) + body
     return bytes(out[:meta_start] + meta + out[meta_end:])
+
+
+def _zero_dropped(
+    out: bytearray, children: list[tuple[bytes, bytes]], dropped: list["_IlocEntry"]
+) -> list[tuple[bytes, bytes]]:
+    """Zero the dropped items' bytes: in the file (`out`), or in the idat box among `children`."""
+    for entry in dropped:
+        for offset, length in entry.extents:
+            if entry.method == 0:
+                out[offset : offset + length] = bytes(length)
+            else:
+                children = [
+                    (kind, _zeroed(payload, offset, length) if kind == b"idat" else payload)
+                    for kind, payload in children
+                ]
+    return children
 
 
 def _zeroed(payload: bytes, offset: int, length: int) -> bytes:
@@ -507,7 +535,9 @@ def _iloc_entries(data: ImageBytes, start: int, end: int) -> tuple[bytes, list[_
             extents.append((base + offset, length))
         if position > end:
             raise IndexError("iloc overruns its box")
-        entries.append(_IlocEntry(item_id, method, bytes(data[first:position]), tuple(extents), tuple(fields)))
+        entries.append(
+            _IlocEntry(item_id, method, bytes(data[first:position]), tuple(extents), tuple(fields))
+        )
     return bytes(data[start : start + 6]), entries
 
 
@@ -538,7 +568,9 @@ def _rebuilt_iref(data: ImageBytes, start: int, end: int, dropped: set[int]) -> 
         from_id = int.from_bytes(data[payload : payload + id_size], "big")
         count = struct.unpack_from(">H", data, payload + id_size)[0]
         first = payload + id_size + 2
-        to_ids = [int.from_bytes(data[first + i * id_size : first + (i + 1) * id_size], "big") for i in range(count)]
+        to_ids = [
+            int.from_bytes(data[first + i * id_size : first + (i + 1) * id_size], "big") for i in range(count)
+        ]
         kept = [item for item in to_ids if item not in dropped]
         if from_id in dropped or not kept:
             continue

@@ -20,7 +20,6 @@ from functools import cache
 from typing import IO, TYPE_CHECKING, BinaryIO, Final
 
 from image_service import contract, cost_model, formats
-from image_service.placeholder import placeholder_of
 from image_service.container_layout import ImageBytes, Layout, read_layout, sniff_content_type
 from image_service.errors import (
     CorruptImageError,
@@ -28,6 +27,7 @@ from image_service.errors import (
     TooManyPixelsError,
     UnsupportedImageTypeError,
 )
+from image_service.placeholder import placeholder_of
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -156,7 +156,9 @@ def verify(data: ImageBytes, *, allow_trailing: bool = False) -> Inspection:
                     image.draft(None, (max(1, image.width // scale), max(1, image.height // scale)))
                 image.load()
                 orientation = orientation_of(image)
-                width, height = (layout.height, layout.width) if orientation > 4 else (layout.width, layout.height)
+                width, height = (
+                    (layout.height, layout.width) if orientation > 4 else (layout.width, layout.height)
+                )
                 placeholder = placeholder_of(image, orientation)
     except Image.DecompressionBombError as err:  # Pillow's own cap, far above ours
         raise TooManyPixelsError(f"The limit is {contract.MAX_IMAGE_PIXELS:,} pixels.") from err

@@ -74,7 +74,9 @@ def blurhash(width: int, height: int, rgb: bytes) -> str:
     for channel in channels:
         rows = [channel[y * width : (y + 1) * width] for y in range(height)]
         by_row = [[sum(map(mul, row, basis_x[i])) for row in rows] for i in range(X_COMPONENTS)]
-        sums.append([[sum(map(mul, by_row[i], basis_y[j])) for i in range(X_COMPONENTS)] for j in range(Y_COMPONENTS)])
+        sums.append(
+            [[sum(map(mul, by_row[i], basis_y[j])) for i in range(X_COMPONENTS)] for j in range(Y_COMPONENTS)]
+        )
     factors = [
         tuple((1 if i == j == 0 else 2) / (width * height) * sums[c][j][i] for c in range(3))
         for j in range(Y_COMPONENTS)
@@ -100,7 +102,7 @@ def _srgb(value: float) -> int:
     clamped = max(0.0, min(1.0, value))
     if clamped <= 0.0031308:
         return round(clamped * 12.92 * 255)
-    return round((1.055 * clamped ** (1 / 2.4) - 0.055) * 255)
+    return round((1.055 * float(clamped ** (1 / 2.4)) - 0.055) * 255)
 
 
 def _signed_root(value: float) -> float:

@@ -204,7 +204,11 @@ BROKEN: tuple[HostileImage, ...] = tuple(
         ("heic-forged-smaller", "image/heic", _heif_declaring(_heic((64, 48)), 16, 16)),
         ("heic-bomb-10000x10000", "image/heic", _heif_declaring(_heic((64, 48)), 10_000, 10_000)),
         ("avif-bomb-8000x6000", "image/avif", _heif_declaring(_avif((64, 48)), 8000, 6000)),
-        ("heic-then-html", "image/heic", lambda: _heic((16, 16))() + b"<html><script>alert(1)</script></html>"),
+        (
+            "heic-then-html",
+            "image/heic",
+            lambda: _heic((16, 16))() + b"<html><script>alert(1)</script></html>",
+        ),
         ("avif-then-zip", "image/avif", lambda: _avif((16, 16))() + _zip_archive()),
     )
 )

@@ -58,7 +58,12 @@ def test_old_images_are_filled_once_and_a_second_run_changes_nothing() -> None:
     _old_image(IDS[1], heic((40, 30)), "image/heic")
     _old_image(IDS[2], png(5, 3) + b"<html></html>", "image/png")
     body = {"user_id": "alice", "image_name": "new", "file": base64.b64encode(JPEG).decode()}
-    new = json_body(invoke(upload_image.lambda_handler, api_event("POST", "/v1/images", resource="/v1/images", body=json.dumps(body))))
+    new = json_body(
+        invoke(
+            upload_image.lambda_handler,
+            api_event("POST", "/v1/images", resource="/v1/images", body=json.dumps(body)),
+        )
+    )
     before_new = _items()[new["image_id"]]
     # When the backfill runs
     report = backfill(page_size=2)
@@ -81,7 +86,12 @@ def test_the_values_are_what_an_upload_computes() -> None:
     _old_image(IDS[0], data, "image/jpeg")
     backfill()
     body = {"user_id": "alice", "image_name": "same", "file": base64.b64encode(data).decode()}
-    uploaded = json_body(invoke(upload_image.lambda_handler, api_event("POST", "/v1/images", resource="/v1/images", body=json.dumps(body))))
+    uploaded = json_body(
+        invoke(
+            upload_image.lambda_handler,
+            api_event("POST", "/v1/images", resource="/v1/images", body=json.dumps(body)),
+        )
+    )
     filled = _items()[IDS[0]]
     assert (int(filled["width"]["N"]), int(filled["height"]["N"]), filled["placeholder"]["S"]) == (
         uploaded["width"],
@@ -120,10 +130,13 @@ def test_a_record_filled_by_another_run_meanwhile_is_not_written_again() -> None
 
 def test_devtools_entry_point_runs_the_backfill(capsys: pytest.CaptureFixture[str]) -> None:
     from devtools import backfill as entry
-    from tests.unit.conftest import INDEX, _clear_process_caches
+    from tests.unit.conftest import INDEX, UPLOADS_TABLE, _clear_process_caches
 
     _old_image(IDS[0], JPEG, "image/jpeg")
     _clear_process_caches()
-    assert entry.main(["--bucket", BUCKET, "--table", TABLE, "--index", INDEX]) == 0
+    assert (
+        entry.main(["--bucket", BUCKET, "--table", TABLE, "--index", INDEX, "--uploads-table", UPLOADS_TABLE])
+        == 0
+    )
     assert "backfill: 1 filled, 0 filled or deleted meanwhile, 0 unreadable" in capsys.readouterr().out
     assert "width" in _items()[IDS[0]]

@@ -62,7 +62,8 @@ def test_a_modern_photo_round_trips_byte_for_byte_with_its_dimensions(make: Any,
     created = json_body(response)
     assert created["content_type"] == content_type
     assert (created["width"], created["height"]) == (48, 64)
-    assert created["placeholder"].startswith("L") and len(created["placeholder"]) == 28
+    assert created["placeholder"].startswith("L")
+    assert len(created["placeholder"]) == 28
     assert created["sha256"] == hashlib.sha256(data).hexdigest()
     assert _bytes(_get(created["image_id"])) == data
     # and every read path returns the same dimensions and placeholder
@@ -117,7 +118,9 @@ def test_a_heic_variant_defaults_to_jpeg_and_an_avif_one_to_avif() -> None:
         ("*/*", None, "image/jpeg"),  # a HEIC original: JPEG for a client that names nothing
     ],
 )
-def test_format_auto_negotiates_and_varies_on_accept(accept: str | None, original: bytes | None, expected: str) -> None:
+def test_format_auto_negotiates_and_varies_on_accept(
+    accept: str | None, original: bytes | None, expected: str
+) -> None:
     image_id = json_body(_upload(original if original is not None else heic()))["image_id"]
     response = _get(image_id, accept=accept, format="auto", width="20")
     headers = headers_of(response)
@@ -273,7 +276,8 @@ def test_the_fuzz_sessions_heif_samples_are_what_they_say() -> None:
     heif = ("image/heic", "image/avif")
     acceptable = [(name, kind, data) for name, kind, data in ACCEPTABLE if kind in heif]
     broken = [(name, kind, data) for name, kind, data in BROKEN if kind in heif]
-    assert len(acceptable) >= 4 and len(broken) >= 7
+    assert len(acceptable) >= 4
+    assert len(broken) >= 7
     for _name, kind, data in acceptable:
         assert detect_content_type(data) == kind
     for name, _kind, data in broken:

@@ -190,7 +190,9 @@ class ImageCatalog:
         names = {f"#f{index}": name for index, name in enumerate(sorted(values))}
         names["#unless"] = unless
         expression = "SET " + ", ".join(f"#f{index} = :v{index}" for index in range(len(values)))
-        attribute_values = {f":v{index}": to_dynamo_value(values[name]) for index, name in enumerate(sorted(values))}
+        attribute_values = {
+            f":v{index}": to_dynamo_value(values[name]) for index, name in enumerate(sorted(values))
+        }
         with dependency(_CATALOG):
             try:
                 self._client.update_item(
