@@ -10,7 +10,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import api_paths, artifact, deploy_times, formats, function_figures, in_process, noop_gateway
+from bench import (
+    api_paths,
+    artifact,
+    deploy_times,
+    formats,
+    function_figures,
+    in_process,
+    noop_gateway,
+    share_links,
+)
 from bench.figures import Figure, machine, write
 from bench.plan import DEFAULT, QUICK
 from bench.progress import Progress
@@ -64,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             figures += api_paths.upload_path(target, None, plan, progress)
             figures += api_paths.get_path(target, None, plan, progress)
         figures += in_process.handlers_in_process(target, uploads_table, plan, progress)
+        figures += share_links.signature_check(plan, progress)
         figures += api_paths.variant_path(target, plan, progress)
         figures += function_figures.cold_start_figures(plan.cold_start_runs, progress)
         figures += function_figures.memory_figures(progress)

@@ -11,3 +11,8 @@ api_keys = {
 
 # A throwaway stack: `nox -s destroy` may delete the bucket with its images.
 force_destroy_bucket = true
+
+# Share links name the URL they are served at. The emulator's URLs are path-style
+# (http://<endpoint>/restapis/<api id>/<stage>/_user_request_), which no request field gives, so
+# the base is built from the request's Host header and the API's id and stage.
+link_base_url = "http://{host}/restapis/{api_id}/{stage}/_user_request_"

@@ -1,5 +1,7 @@
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 locals {
   # The zip `nox -s build` writes for the chosen architecture (devtools/paths.py names the same file).
   package_path = coalesce(var.function_package, "${path.root}/../.build/lambda/image-service-${var.lambda_architecture}.zip")
@@ -9,6 +11,10 @@ locals {
   images   = "${module.bucket.bucket_arn}/images/*"
   variants = "${module.bucket.bucket_arn}/${module.bucket.variants_prefix}*"
   staged   = "${module.bucket.bucket_arn}/${module.bucket.staging_prefix}*"
+  # Share-link signing keys: one secret per tenant under this name prefix, made by the functions on
+  # a tenant's first link (so the IAM below names the prefix, never "*").
+  signing_key_secret_prefix = "${var.name_prefix}/signing-keys/"
+  signing_key_secrets       = "arn:${data.aws_partition.current.partition}:secretsmanager:${var.region}:${data.aws_caller_identity.current.account_id}:secret:${local.signing_key_secret_prefix}*"
   environment = {
     IMAGES_BUCKET           = module.bucket.bucket_name
     IMAGES_TABLE            = module.table.table_name
@@ -22,6 +28,12 @@ locals {
     # Exactly what functions/image_service/settings.py reads (tests/unit/test_settings.py). The
     # orphan tag is not among them: the code has it as contract.ORPHAN_TAG, which a unit test
     # compares with the bucket module's lifecycle rule.
+    # The preset table (validated by the variable here, and again by the functions as they start)
+    IMAGE_PRESETS             = jsonencode({ for name, preset in var.image_presets : name => { for field, value in preset : field => value if value != null } })
+    ALLOW_ARBITRARY_VARIANTS  = tostring(var.allow_arbitrary_variants)
+    SIGNING_KEYS_TABLE        = module.signing_keys.table_name
+    SIGNING_KEY_SECRET_PREFIX = local.signing_key_secret_prefix
+    LINK_BASE_URL             = var.link_base_url
   }
 
   # One function per operation; each may do exactly what its operation needs.
@@ -81,6 +93,60 @@ locals {
         { sid = "ReadMetadata", actions = ["dynamodb:GetItem"], resources = [module.table.table_arn] },
       ]
     }
+    create_link = {
+      handler     = "image_service.handlers.create_link.lambda_handler"
+      description = "POST /v1/images/{image_id}/links: sign a share link"
+      statements = [
+        { sid = "ReadMetadata", actions = ["dynamodb:GetItem"], resources = [module.table.table_arn] },
+        # The tenant's key state; its first link records version 1.
+        { sid = "SigningKeyState", actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources = [module.signing_keys.table_arn] },
+        # The tenant's key material: read it, and create the tenant's secret on its first link.
+        { sid = "SigningKeys", actions = ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue"], resources = [local.signing_key_secrets] },
+      ]
+    }
+    get_shared_image = {
+      handler     = "image_service.handlers.get_shared_image.lambda_handler"
+      description = "GET /v1/shared/{token}: serve a share link (no API key)"
+      statements = [
+        { sid = "ReadImages", actions = ["s3:GetObject"], resources = [local.images] },
+        # A preset's variant is made on first request, as by get_image.
+        { sid = "CacheVariants", actions = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"], resources = [local.variants] },
+        { sid = "KeepOrDropVariants", actions = ["s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging", "s3:DeleteObject", "s3:DeleteObjectVersion"], resources = [local.variants] },
+        { sid = "ReadMetadata", actions = ["dynamodb:GetItem"], resources = [module.table.table_arn] },
+        { sid = "ReadSigningKeyState", actions = ["dynamodb:GetItem"], resources = [module.signing_keys.table_arn] },
+        { sid = "ReadSigningKeys", actions = ["secretsmanager:GetSecretValue"], resources = [local.signing_key_secrets] },
+      ]
+    }
+    revoke_links = {
+      handler     = "image_service.handlers.revoke_links.lambda_handler"
+      description = "DELETE /v1/images/{image_id}/links: revoke an image's share links"
+      statements = [
+        { sid = "BumpLinkGeneration", actions = ["dynamodb:UpdateItem"], resources = [module.table.table_arn] },
+      ]
+    }
+    list_signing_keys = {
+      handler     = "image_service.handlers.list_signing_keys.lambda_handler"
+      description = "GET /v1/signing-keys: list a tenant's signing-key versions"
+      statements = [
+        { sid = "ReadSigningKeyState", actions = ["dynamodb:GetItem"], resources = [module.signing_keys.table_arn] },
+      ]
+    }
+    rotate_signing_key = {
+      handler     = "image_service.handlers.rotate_signing_key.lambda_handler"
+      description = "POST /v1/signing-keys: rotate a tenant's signing key"
+      statements = [
+        { sid = "SigningKeyState", actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources = [module.signing_keys.table_arn] },
+        # New key material: a new version of the tenant's secret (the secret itself on first use).
+        { sid = "AddSigningKeys", actions = ["secretsmanager:CreateSecret", "secretsmanager:PutSecretValue"], resources = [local.signing_key_secrets] },
+      ]
+    }
+    revoke_signing_key = {
+      handler     = "image_service.handlers.revoke_signing_key.lambda_handler"
+      description = "DELETE /v1/signing-keys/{version}: revoke a signing-key version"
+      statements = [
+        { sid = "RevokeSigningKeys", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [module.signing_keys.table_arn] },
+      ]
+    }
     update_image = {
       handler     = "image_service.handlers.update_image.lambda_handler"
       description = "PATCH /v1/images/{image_id}: edit an image's metadata"
@@ -133,6 +199,12 @@ module "uploads" {
   table_name = "${var.name_prefix}-uploads"
 }
 
+module "signing_keys" {
+  source = "./modules/signing_key_table"
+
+  table_name = "${var.name_prefix}-signing-keys"
+}
+
 module "function" {
   source   = "./modules/lambda_function"
   for_each = local.functions
@@ -158,6 +230,9 @@ module "api" {
   openapi_path      = "${path.root}/../openapi/api.yaml"
   stage_name        = var.stage_name
   cors_allow_origin = var.cors_allow_origin
+  # A base for share links that depends on the API (a CDN in front of it) goes to the stage, not to
+  # the functions (whose ARNs the API's body holds): no dependency cycle. None yet.
+  link_base_url = ""
   functions = {
     for name, function in module.function : name => {
       function_name = function.function_name

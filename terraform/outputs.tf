@@ -54,3 +54,8 @@ output "region" {
   description = "Region of the stack (the end-to-end tests' SDK clients use it)."
   value       = var.region
 }
+
+output "signing_keys_table_name" {
+  description = "Table holding each tenant's share-link signing-key state (the key material is in Secrets Manager)."
+  value       = module.signing_keys.table_name
+}

@@ -198,3 +198,59 @@ variable "strip_original_metadata" {
   description = "Remove embedded metadata (EXIF with GPS and camera, XMP, IPTC, comments, PNG text) from originals on upload, losslessly, keeping the EXIF orientation. Off: originals are stored byte for byte as uploaded. Resized variants never carry metadata either way."
   default     = false
 }
+
+variable "image_presets" {
+  type = map(object({
+    width  = optional(number)
+    height = optional(number)
+    fit    = optional(string, "contain")
+    format = optional(string)
+  }))
+  description = "Named variants, served by `GET /v1/images/{id}?preset=<name>` and by share links: a box (width and/or height, 1 to 2048 like any variant: MAX_VARIANT_SIDE of the image cost model in functions/image_service/contract.py), a fit (contain, cover, fill) and a format (jpeg, png, webp, avif, or auto: negotiated from each request's Accept; absent: the original's). The functions validate the same rules when they start."
+  default = {
+    thumb  = { width = 128, height = 128, fit = "cover", format = "webp" }
+    small  = { width = 320, fit = "contain", format = "webp" }
+    medium = { width = 800, fit = "contain", format = "webp" }
+    large  = { width = 1600, fit = "contain", format = "webp" }
+  }
+
+  validation {
+    condition     = length(var.image_presets) > 0 && alltrue([for name in keys(var.image_presets) : can(regex("^[a-z0-9][a-z0-9_-]{0,31}$", name))])
+    error_message = "image_presets must hold at least one preset, each named by 1-32 lowercase letters, digits, '_' or '-', starting with a letter or digit."
+  }
+
+  validation {
+    condition = alltrue(flatten([for preset in values(var.image_presets) : [
+      for side in [preset.width, preset.height] : side == null ? true : (side >= 1 && side <= 2048 && side == floor(side))
+    ]]))
+    error_message = "Every preset's width and height must be a whole number from 1 to 2048 (the image cost model's MAX_VARIANT_SIDE), or absent."
+  }
+
+  validation {
+    condition     = alltrue([for preset in values(var.image_presets) : contains(["contain", "cover", "fill"], preset.fit) && (preset.format == null ? true : contains(["jpeg", "png", "webp", "avif", "auto"], preset.format))])
+    error_message = "Every preset's fit must be contain, cover or fill, and its format jpeg, png, webp, avif or auto (or absent: the original's)."
+  }
+
+  validation {
+    condition     = alltrue([for preset in values(var.image_presets) : preset.width != null || preset.height != null || preset.format != null])
+    error_message = "Every preset must name a width, a height or a format."
+  }
+}
+
+variable "allow_arbitrary_variants" {
+  type        = bool
+  description = "Whether `GET /v1/images/{id}` makes free-form variants (width, height, fit, format) besides the named presets. Recommended false in production: each distinct free-form request decodes the original and stores one more variant, so any key holder can make the functions do as much image work, and the bucket store as many copies, as they have requests; with presets only, each image has at most one variant per preset."
+  default     = true
+}
+
+variable "link_base_url" {
+  type        = string
+  description = "Base URL of share links (`<base>/v1/shared/<token>`), when not the one a request came through. Empty (default): https://<the request's domain><stage or base path>, as API Gateway reports them (the execute-api URL, or a custom domain). `{host}`, `{api_id}` and `{stage}` are replaced per request by its Host header, the API id and the stage: the emulator stack's URLs (http://{host}/restapis/{api_id}/{stage}/_user_request_) need them."
+
+  default = ""
+
+  validation {
+    condition     = var.link_base_url == "" || can(regex("^https?://[^\\s]+[^/]$", var.link_base_url))
+    error_message = "link_base_url must be empty or an http(s) URL without a trailing slash."
+  }
+}

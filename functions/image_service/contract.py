@@ -91,3 +91,19 @@ IDEMPOTENCY_TTL_SECONDS: Final = 24 * 60 * 60
 CORS_ALLOW_HEADERS: Final = ("Content-Type", "X-Api-Key", IDEMPOTENCY_HEADER, "If-None-Match", "If-Match")
 CORS_EXPOSE_HEADERS: Final = ("Content-Disposition", "ETag", "Location", METADATA_HEADER)
 CORS_MAX_AGE_SECONDS: Final = 600
+
+# Named presets (presets.py): names as Terraform's image_presets validates them.
+PRESET_NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+
+# Share links (POST /v1/images/{image_id}/links): valid this long by default, within these bounds.
+LINK_DEFAULT_EXPIRY_SECONDS: Final = 60 * 60
+LINK_MIN_EXPIRY_SECONDS: Final = 60
+LINK_MAX_EXPIRY_SECONDS: Final = 7 * 24 * 60 * 60
+# The keyless route that serves them: <base URL><SHARED_PATH><token>.
+SHARED_PATH: Final = "/v1/shared/"
+# Headers a share link's answer carries so that an <img> (or fetch) on any origin may use it.
+SHARED_CORS_HEADERS: Final = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag",
+    "Cross-Origin-Resource-Policy": "cross-origin",
+}

@@ -117,3 +117,42 @@ class UploadNotReceivedError(ImageServiceError):
 class UploadExpiredError(ImageServiceError):
     status = 410
     code = "upload_expired"
+
+
+class UnknownPresetError(BadRequestError):
+    """A preset name the deployment's table (Terraform's image_presets) does not hold."""
+
+    code = "unknown_preset"
+
+
+class ArbitraryVariantsDisabledError(BadRequestError):
+    """Free-form width/height/fit/format asked for where allow_arbitrary_variants is off."""
+
+    code = "arbitrary_variants_disabled"
+
+
+class LinkNotFoundError(ImageServiceError):
+    """A share link that is tampered with, unknown, revoked, forged by another tenant, or whose
+    image is deleted: one answer, with no hint which."""
+
+    status = 404
+    code = "not_found"
+
+
+class LinkExpiredError(ImageServiceError):
+    """A genuine share link past its expiry."""
+
+    status = 410
+    code = "link_expired"
+
+
+class SigningKeyNotFoundError(ImageServiceError):
+    status = 404
+    code = "signing_key_not_found"
+
+
+class CurrentSigningKeyError(ImageServiceError):
+    """The current signing key cannot be revoked: new links are signed with it. Rotate first."""
+
+    status = 409
+    code = "current_signing_key"

@@ -95,10 +95,11 @@ def cors_config() -> CORSConfig | None:
     )
 
 
-def create_app() -> APIGatewayRestResolver:
+def create_app(*, public: bool = False) -> APIGatewayRestResolver:
     """A resolver with the API's error model; each function registers its own route on it (at
-    import, inside cold_start.imports())."""
-    app = APIGatewayRestResolver(cors=cors_config())
+    import, inside cold_start.imports()). `public`: a keyless route any origin may use (its
+    handler sets the CORS headers), so none of the single allowed origin's."""
+    app = APIGatewayRestResolver(cors=None if public else cors_config())
 
     def _domain_error(err: ImageServiceError) -> Response[str]:
         if err.status >= 500:

@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from image_service import contract
+from image_service.contract import PRESET_NAME_PATTERN
 from image_service.errors import MalformedJsonError, PayloadTooLargeError, ValidationFailedError
 from image_service.formats import ContentType
 
@@ -208,6 +209,7 @@ class ImageRecord(ImageMetadata):
 
     tenant_id: str = Field(description="API key id of the uploader (requestContext.identity.apiKeyId)")
     revision: int = Field(default=0, description="bumped by every metadata edit (optimistic locking)")
+    link_generation: int = Field(default=0, description="bumped to revoke every share link of the image")
     owner: str = Field(description="tenant and user, the key of the by-owner index")
     object_key: str
 
@@ -221,11 +223,16 @@ class ImageRecord(ImageMetadata):
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "ImageRecord":
         return cls.model_validate(
-            {**item, "size": int(item["size"]), "revision": int(item.get("revision", 0))}
+            {
+                **item,
+                "size": int(item["size"]),
+                "revision": int(item.get("revision", 0)),
+                "link_generation": int(item.get("link_generation", 0)),
+            }
         )
 
 
-_PRIVATE_FIELDS = {"tenant_id", "revision", "owner", "object_key"}
+_PRIVATE_FIELDS = {"tenant_id", "revision", "link_generation", "owner", "object_key"}
 
 
 class ImageList(Model):
@@ -282,3 +289,39 @@ def _describe(errors: list[Any]) -> str:
         location = ".".join(str(part) for part in error["loc"]) or "body"
         parts.append(f"{location}: {error['msg']}")
     return "; ".join(parts)
+
+
+class LinkRequest(Model):
+    """Body of POST /v1/images/{image_id}/links."""
+
+    preset: str | None = Field(default=None, pattern=PRESET_NAME_PATTERN)
+    expires_in: int = Field(
+        default=contract.LINK_DEFAULT_EXPIRY_SECONDS,
+        ge=contract.LINK_MIN_EXPIRY_SECONDS,
+        le=contract.LINK_MAX_EXPIRY_SECONDS,
+        strict=True,
+    )
+
+
+class ShareLink(Model):
+    """Body of the 201 of POST /v1/images/{image_id}/links."""
+
+    url: str
+    expires_at: str
+    preset: str | None
+
+
+class SigningKey(Model):
+    """One version of a tenant's share-link signing key (never its material)."""
+
+    version: int
+    state: Literal["current", "active", "revoked"]
+    created_at: str
+    revoked_at: str | None
+
+
+class SigningKeyList(Model):
+    """Body of GET /v1/signing-keys."""
+
+    current_version: int | None
+    keys: list[SigningKey]

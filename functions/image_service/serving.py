@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import IO
 
-from image_service import contract, http_caching, variants
+from image_service import contract, http_caching, presets, variants
 from image_service.errors import ImageNotFoundError
 from image_service.models import DownloadLink, ImageRecord
 from image_service.records import check_image_id, content_disposition, metadata_json, timestamp
+from image_service.settings import get_settings
 from image_service.storage.image_store import ImageStore, get_image_store
 
 
@@ -58,7 +59,14 @@ def read(
     store = get_image_store()
     record = store.catalog.get(image_id, tenant_id)
     metadata = metadata_json(record) if with_metadata else None
-    spec = variants.parse_spec(query, record.content_type, accept=accept)
+    settings = get_settings()
+    spec, _preset = presets.requested_variant(
+        query,
+        record.content_type,
+        presets=settings.presets,
+        allow_arbitrary=settings.allow_arbitrary_variants,
+        accept=accept,
+    )
     etag = http_caching.entity_tag(record.sha256, metadata, variant=None if spec is None else spec.tag)
     vary = spec is not None and spec.negotiated
     if http_caching.not_modified(if_none_match, etag):
@@ -82,6 +90,23 @@ def read(
         size=served.size,
     )
     return Reading(record, etag, metadata, vary, served, disposition, link)
+
+
+def serve(record: ImageRecord, spec: variants.VariantSpec | None) -> Served:
+    """An image read before (its record), as the original or a variant: for another service that
+    found the record its own way (a share link)."""
+    store = get_image_store()
+    return _original(store, record) if spec is None else _variant(store, record, spec)
+
+
+def presigned(served: Served, *, disposition: str) -> str:
+    """A presigned GET of what is served over the inline limit, valid DOWNLOAD_URL_EXPIRY_SECONDS."""
+    return get_image_store().objects.presigned_get(
+        served.key,
+        content_type=served.content_type,
+        disposition=disposition,
+        expires_in=contract.DOWNLOAD_URL_EXPIRY_SECONDS,
+    )
 
 
 def _original(store: ImageStore, record: ImageRecord) -> Served:

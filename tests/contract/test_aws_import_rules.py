@@ -69,14 +69,18 @@ def test_the_schema_walk_reaches_nested_and_inline_schemas() -> None:
 def test_every_keyed_operation_declares_security_itself() -> None:
     """ "API Gateway doesn't use root level security defined in the OpenAPI specification. Hence
     security needs to be defined at an operation level to be appropriately applied." Every
-    operation except the CORS preflights (browsers send no key on OPTIONS) requires the key."""
+    operation except the CORS preflights (browsers send no key on OPTIONS) and the share-link route
+    (the link is its own credential) requires the key."""
     assert "security" not in SPEC
+    keyless = {("/v1/shared/{token}", "get"), ("/v1/shared/{token}", "x-amazon-apigateway-any-method")}
     checked = 0
     for path, method, operation in operations():
-        expected: list[dict[str, list[str]]] = [] if method == "options" else [{"api_key": []}]
+        open_route = method == "options" or (path, method) in keyless
+        expected: list[dict[str, list[str]]] = [] if open_route else [{"api_key": []}]
         assert operation.get("security") == expected, (method, path)
         checked += 1
-    assert checked == 11  # seven operations, four preflights
+    # thirteen operations (one keyless), eight preflights, the keyless path's 405 for other methods
+    assert checked == 22
 
 
 def test_security_schemes_are_api_keys() -> None:

@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "functions" / "image_service"
 
 SERVICES = frozenset(
-    {"inline_upload", "large_upload", "serving", "listing", "metadata_edit", "deletion", "backfill"}
+    {"inline_upload", "large_upload", "serving", "listing", "metadata_edit", "deletion", "links", "backfill"}
 )
 HTTP = frozenset({"http_api"})
 # Lambda plumbing beside the layers: the start-up, and Powertools idempotency over DynamoDB
@@ -71,7 +71,7 @@ def called_or_imported_names(path: Path) -> set[str]:
 
 def test_the_layers_cover_every_module() -> None:
     assert set(TOP_LEVEL) >= SERVICES, "a service module named here is missing"
-    assert len(HANDLERS) == 7
+    assert len(HANDLERS) == 13
     assert STORAGE
     assert DOMAIN
 

@@ -127,3 +127,18 @@ def test_the_readme_curl_blocks_run_in_a_scratch_directory_and_show_pages_and_ta
     assert tagged["images"]
     assert all("demo" in image["tags"] for image in tagged["images"])
     assert {"dot2.png"} <= {image["image_name"] for image in tagged["images"]}
+
+    # And the share link: made for the thumb preset, served without a key, alive after a rotation
+    # until its version is revoked, then 404 at once; the image's links revoked (204)
+    [link] = [document for document in documents if "url" in document and "preset" in document]
+    assert link["preset"] == "thumb"
+    assert "/v1/shared/" in link["url"]
+    [keys] = [document for document in documents if "keys" in document]
+    assert keys["current_version"] >= 2
+    assert {"error": {"code": "not_found", "message": "No such link."}} in documents
+    assert "200 image/webp" in lines  # GET ?preset=thumb
+    # the link before the revocation, the revocation, the link after it, the image's links revoked
+    assert lines[-4:-2] == ["200", "204"]
+    assert json.loads(lines[-2])["error"]["code"] == "not_found"
+    assert lines[-1] == "204"
+    assert "access-control-allow-origin: *" in result.stdout.lower()

@@ -97,6 +97,16 @@ def test_try_it_out_lists_the_users_images(api: Api, user_id: str, docs_url: str
     dialog.locator("button.authorize").click()
     dialog.locator("button.btn-done").click()
 
+    # (the share-link routes are there too, the keyless one among them)
+    for link_operation in (
+        "createLink",
+        "revokeLinks",
+        "getSharedImage",
+        "listSigningKeys",
+        "rotateSigningKey",
+    ):
+        expect(page.locator(f"#operations-links-{link_operation}")).to_be_visible()
+
     # ...and runs "Try it out" on the list operation for that user
     operation = page.locator("#operations-images-listImages")
     operation.locator(".opblock-summary").first.click()

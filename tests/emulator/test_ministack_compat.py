@@ -87,6 +87,11 @@ def test_overwrite_imports_the_project_spec(v1: Any) -> None:
         "/v1/images/uploads": {"POST", "OPTIONS"},
         "/v1/images/{image_id}": {"GET", "PATCH", "DELETE", "OPTIONS"},
         "/v1/images/{image_id}/complete": {"POST", "OPTIONS"},
+        "/v1/images/{image_id}/links": {"POST", "DELETE", "OPTIONS"},
+        "/v1/shared": set(),
+        "/v1/shared/{token}": {"GET", "OPTIONS", "ANY"},
+        "/v1/signing-keys": {"GET", "POST", "OPTIONS"},
+        "/v1/signing-keys/{version}": {"DELETE", "OPTIONS"},
     }
     images = next(r for r in v1._resources[api_id].values() if r["path"] == "/v1/images")
     post = images["resourceMethods"]["POST"]
@@ -125,9 +130,10 @@ def test_overwrite_replaces_what_the_new_document_lacks(v1: Any) -> None:
     api_id = new_api(v1)
     call(v1, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})
     smaller = yaml.safe_load(spec_body())
-    # The whole subtree, or /complete would keep /v1/images/{image_id} as its parent resource.
+    # The whole subtree, or /complete and /links would keep /v1/images/{image_id} as their parent.
     del smaller["paths"]["/v1/images/{image_id}"]
     del smaller["paths"]["/v1/images/{image_id}/complete"]
+    del smaller["paths"]["/v1/images/{image_id}/links"]
     smaller["paths"]["/v1/health"] = {"get": {"responses": {"200": {"description": "ok"}}}}
 
     status, _ = call(v1, "PUT", f"/restapis/{api_id}", json.dumps(smaller).encode(), {"mode": ["overwrite"]})

@@ -18,14 +18,25 @@ or serves image bytes:
   fit and format resize the hostile images too.
 Every check is on, "no 5xx" (not_a_server_error) included; `broken_images_are_refused` adds that
 a broken image is never stored (a 4xx error, not a 2xx), on upload and on completion.
+
+Share links: positive createLink cases link an image the run stored, with a preset of the
+deployment's table (a drawn name is rightly refused: the schema cannot list a deployment's
+presets); every link made is kept, and positive getSharedImage cases fetch those links or forgeries
+of them (a byte of any field changed, the MAC cut, another image's id under the same MAC, the
+expiry moved): `forged_links_are_not_found` requires every forgery to answer 404 `not_found`,
+never the image and never the 410 of an expiry. Negative cases send drawn tokens, as schemathesis
+makes them.
 """
 
 import base64
 import itertools
 import json
+import os
 import re
 import threading
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -33,9 +44,10 @@ import schemathesis
 from hypothesis import strategies as st
 from schemathesis.openapi.checks import RejectedPositiveData
 
-from image_service import contract  # functions/ is on PYTHONPATH (noxfile's fuzz session)
+from image_service import contract, link_tokens  # functions/ is on PYTHONPATH (noxfile's fuzz session)
 from image_service.errors import ImageServiceError
 from image_service.image_verification import sniff_content_type
+from image_service.presets import DEFAULT_PRESETS
 from tests.fixtures.images import GIF, JPEG, WEBP, png
 from tests.fuzz.hostile_images import ACCEPTABLE, BROKEN
 
@@ -112,6 +124,82 @@ class _Stored:
 
 
 STORED = _Stored()
+# The deployment's presets: the emulator stack keeps Terraform's default table.
+_PRESETS = sorted(DEFAULT_PRESETS)
+_FREE_FORM = ("width", "height", "fit", "format")
+
+
+class _Links:
+    """Links the run made (their tokens), and the forgeries of them it sent."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._genuine: list[str] = []
+        self.forged: set[str] = set()
+        self._turn = 0
+
+    def made(self, token: str) -> None:
+        with self._lock:
+            self._genuine.append(token)
+
+    def ensure_some(self, base_url: str) -> None:
+        """Links to fetch before any createLink case ran (schemathesis orders operations as it
+        likes): an image of the fuzz user's, linked as the original and as a preset, as a client
+        does it, with tenant-a's key."""
+        with self._lock:
+            if self._genuine:
+                return
+        headers = {"x-api-key": _tenant_key("tenant-a")}
+        body = {
+            "user_id": f"{USER_PREFIX}links",
+            "image_name": "linked.png",
+            "file": base64.b64encode(png()).decode(),
+        }
+        image = requests.post(f"{base_url}/v1/images", json=body, headers=headers, timeout=30).json()
+        for request in ({}, {"preset": _PRESETS[0], "expires_in": contract.LINK_MAX_EXPIRY_SECONDS}):
+            link = requests.post(
+                f"{base_url}/v1/images/{image['image_id']}/links", json=request, headers=headers, timeout=30
+            )
+            self.made(str(link.json()["url"]).rsplit("/", 1)[1])
+
+    def next_token(self) -> str | None:
+        """In turn: a genuine link, then a forgery of one (each forgery kind in turn)."""
+        with self._lock:
+            if not self._genuine:
+                return None
+            self._turn += 1
+            genuine = self._genuine[self._turn // 2 % len(self._genuine)]
+            if self._turn % 2:
+                return genuine
+            forged = _forge(genuine, self._turn // 2, STORED.an_image())
+            self.forged.add(forged)
+            return forged
+
+
+def _forge(token: str, kind: int, other_image: str | None) -> str:
+    """A token like `token` but for one change no signer made."""
+    parsed = link_tokens.parse(token)
+    raw = bytearray(parsed.signed + parsed.mac)
+    choice = kind % 6
+    if choice == 0:  # a byte of the signed part: format, image id, versions, expiry, preset
+        raw[kind % len(parsed.signed)] ^= 0x01
+    elif choice == 1:  # a byte of the MAC
+        raw[len(parsed.signed) + kind % link_tokens.MAC_BYTES] ^= 0x80
+    elif choice == 2:  # the MAC cut short
+        raw = raw[: len(raw) - 1 - kind % 8]
+    elif choice == 3 and other_image is not None and other_image != parsed.claims.image_id:
+        raw[1:17] = uuid.UUID(other_image).bytes  # another image under this link's MAC
+    elif choice == 4:  # the expiry moved a day on
+        expires = int.from_bytes(raw[25:33], "big") + 86_400
+        raw[25:33] = expires.to_bytes(8, "big")
+    else:  # the key version moved on
+        version = int.from_bytes(raw[17:21], "big") + 1
+        raw[17:21] = version.to_bytes(4, "big")
+    forged = base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+    return forged if forged != token else forged[:-2]
+
+
+LINKS = _Links()
 
 
 def fuzz_user(value: Any) -> Any:
@@ -139,18 +227,8 @@ def map_query(_context: schemathesis.HookContext, query: Any) -> Any:
 @schemathesis.hook
 def map_case(_context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
     """Make test cases what a real client sends where the schema cannot say it (per operation)."""
-    operation_id = _operation_id(case)
-    if operation_id == "uploadImage":
-        return _fresh_idempotency_key(case)
-    if operation_id == "listImages":
-        return _no_invented_cursor(case)
-    if operation_id == "updateImage":
-        return _no_invented_precondition(case)
-    if operation_id == "completeUpload":
-        return _on_a_staged_upload(case)
-    if operation_id == "getImage":
-        return _on_a_stored_image(case)
-    return case
+    mapper = _CASE_MAPPERS.get(_operation_id(case) or "")
+    return case if mapper is None else mapper(case)
 
 
 @schemathesis.hook
@@ -158,6 +236,9 @@ def after_call(_context: schemathesis.HookContext, case: schemathesis.Case, resp
     """Follow what the stack stored: send bytes to each started upload, remember images."""
     operation_id = _operation_id(case)
     body = _json(response)
+    if operation_id == "createLink" and response.status_code == 201 and isinstance(body, dict):
+        LINKS.made(str(body["url"]).rsplit("/", 1)[1])
+        return
     if not isinstance(body, dict) or not isinstance(body.get("image_id"), str):
         return
     if operation_id == "startUpload" and response.status_code == 201:
@@ -181,6 +262,22 @@ def broken_images_are_refused(ctx: Any, response: Any, case: schemathesis.Case) 
         return None
     if 200 <= response.status_code < 300:
         raise AssertionError(f"the broken image {broken!r} was stored ({response.status_code})")
+    return None
+
+
+@schemathesis.check
+def forged_links_are_not_found(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
+    """A forged share link (a genuine one with any change) gets the one 404 `not_found`: never
+    the image, never the 410 that would tell a forger the rest of the token was right."""
+    if _operation_id(case) != "getSharedImage":
+        return None
+    token = str(case.path_parameters.get("token"))
+    if token not in LINKS.forged:
+        return None
+    body = _json(response)
+    code = body.get("error", {}).get("code") if isinstance(body, dict) else None
+    if response.status_code != 404 or code != "not_found":
+        raise AssertionError(f"a forged link answered {response.status_code} {code!r}, not 404 not_found")
     return None
 
 
@@ -222,6 +319,13 @@ def _json(response: Any) -> Any:
         return None
 
 
+def _tenant_key(user: str) -> str:
+    """A tenant's API key from the auth file the fuzz session wrote (FUZZ_AUTH_FILE)."""
+    users = json.loads(Path(os.environ["FUZZ_AUTH_FILE"]).read_text())["auth"]
+    [found] = [entry for entry in users if entry["name"] == user]
+    return str(found["fixedHeaders"][0]["value"])
+
+
 def _send_to_s3(ticket: dict[str, Any], *, declared: str) -> None:
     """What a client does after starting an upload: the form's fields, then the file, to S3."""
     upload = ticket.get("upload")
@@ -246,6 +350,33 @@ def _on_a_stored_image(case: schemathesis.Case) -> schemathesis.Case:
     image_id = STORED.an_image() if _positive(case) else None
     if image_id is not None:
         case.path_parameters = {**case.path_parameters, "image_id": image_id}
+    return case
+
+
+def _a_known_preset_alone(case: schemathesis.Case) -> schemathesis.Case:
+    """A positive GET naming a preset names one of the deployment's, and alone (a drawn name, or
+    a preset with free-form parameters, is rightly refused: 400)."""
+    if _positive(case) and isinstance(case.query, dict) and "preset" in case.query:
+        preset = _PRESETS[len(str(case.query["preset"])) % len(_PRESETS)]
+        kept = {name: value for name, value in case.query.items() if name not in _FREE_FORM}
+        case.query = {**kept, "preset": preset}
+    return case
+
+
+def _a_known_preset_in_the_body(case: schemathesis.Case) -> schemathesis.Case:
+    """A positive link request names a preset of the deployment's (or none)."""
+    if _positive(case) and isinstance(case.body, dict) and isinstance(case.body.get("preset"), str):
+        case.body = {**case.body, "preset": _PRESETS[len(case.body["preset"]) % len(_PRESETS)]}
+    return case
+
+
+def _a_made_or_forged_link(case: schemathesis.Case) -> schemathesis.Case:
+    """A positive share-link GET fetches a link the run made, or a forgery of one (in turn)."""
+    if _positive(case):
+        LINKS.ensure_some(case.operation.schema.get_base_url())
+    token = LINKS.next_token() if _positive(case) else None
+    if token is not None:
+        case.path_parameters = {**case.path_parameters, "token": token}
     return case
 
 
@@ -278,6 +409,18 @@ def _no_invented_precondition(case: schemathesis.Case) -> schemathesis.Case:
     if _positive(case) and case.headers:
         case.headers = {name: value for name, value in case.headers.items() if name != "If-Match"}
     return case
+
+
+_CASE_MAPPERS: dict[str, Callable[[schemathesis.Case], schemathesis.Case]] = {
+    "uploadImage": _fresh_idempotency_key,
+    "listImages": _no_invented_cursor,
+    "updateImage": _no_invented_precondition,
+    "completeUpload": _on_a_staged_upload,
+    "getImage": lambda case: _a_known_preset_alone(_on_a_stored_image(case)),
+    "createLink": lambda case: _a_known_preset_in_the_body(_on_a_stored_image(case)),
+    "revokeLinks": _on_a_stored_image,
+    "getSharedImage": _a_made_or_forged_link,
+}
 
 
 def _positive(case: schemathesis.Case) -> bool:

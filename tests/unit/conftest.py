@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from tests.fixtures.api_events import TENANT, LambdaContext, api_event
-from tests.fixtures.moto_tables import create_expiring_table, create_images_table
+from tests.fixtures.moto_tables import create_expiring_table, create_images_table, create_signing_keys_table
 
 __all__ = ["TENANT", "LambdaContext", "api_event"]  # re-exported: the tests import them from here
 
@@ -21,6 +21,8 @@ TABLE = "unit-images"
 INDEX = "by_owner"
 IDEMPOTENCY_TABLE = "unit-idempotency"
 UPLOADS_TABLE = "unit-uploads"
+SIGNING_KEYS_TABLE = "unit-signing-keys"
+SIGNING_KEY_SECRET_PREFIX = "unit/signing-keys/"
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +36,8 @@ def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "IMAGES_BY_OWNER_INDEX": INDEX,
         "IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
         "UPLOADS_TABLE": UPLOADS_TABLE,
+        "SIGNING_KEYS_TABLE": SIGNING_KEYS_TABLE,
+        "SIGNING_KEY_SECRET_PREFIX": SIGNING_KEY_SECRET_PREFIX,
         "POWERTOOLS_SERVICE_NAME": "image-service-unit",
     }.items():
         monkeypatch.setenv(name, value)
@@ -42,12 +46,20 @@ def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _clear_process_caches() -> None:
-    from image_service import idempotency
+    from image_service import idempotency, links
     from image_service.settings import get_settings
     from image_service.storage import clients
     from image_service.storage.image_store import get_image_store
 
-    for cached in (get_settings, get_image_store, clients.s3, clients.dynamodb, idempotency._guarded):
+    for cached in (
+        get_settings,
+        get_image_store,
+        links.get_link_service,
+        clients.s3,
+        clients.dynamodb,
+        clients.secretsmanager,
+        idempotency._guarded,
+    ):
         cached.cache_clear()
 
 
@@ -61,6 +73,7 @@ def aws() -> Iterator[None]:
         create_images_table(dynamodb, TABLE, INDEX)
         for expiring_table in (IDEMPOTENCY_TABLE, UPLOADS_TABLE):
             create_expiring_table(dynamodb, expiring_table)
+        create_signing_keys_table(dynamodb, SIGNING_KEYS_TABLE)
         yield
     _clear_process_caches()
 

@@ -19,8 +19,12 @@ from image_service.models import (
     ErrorResponse,
     ImageList,
     ImageMetadata,
+    LinkRequest,
     MetadataEdit,
     PresignedPost,
+    ShareLink,
+    SigningKey,
+    SigningKeyList,
     UploadIntent,
     UploadRequest,
     UploadTicket,
@@ -68,18 +72,22 @@ def test_spec_is_valid_openapi_3_0() -> None:
         ("DeleteResult", DeleteResult),
         ("ErrorResponse", ErrorResponse),
         ("ErrorDetail", ErrorDetail),
+        ("LinkRequest", LinkRequest),
+        ("ShareLink", ShareLink),
+        ("SigningKey", SigningKey),
+        ("SigningKeyList", SigningKeyList),
     ],
 )
 def test_schema_fields_match_the_model(schema_name: str, model: type[BaseModel]) -> None:
     schema = SCHEMAS[schema_name]
     assert set(schema["properties"]) == set(model.model_fields)
     assert schema["additionalProperties"] is False
-    if model in (UploadRequest, UploadIntent):
+    if model in (UploadRequest, UploadIntent, LinkRequest):
         required = {name for name, field in model.model_fields.items() if field.is_required()}
     else:
         # Responses carry every field (null when absent), except fields left out when unset.
         required = {name for name, field in model.model_fields.items() if field.exclude_if is None}
-    assert set(schema["required"]) == required
+    assert set(schema.get("required", [])) == required
 
 
 def test_upload_limits_are_the_contract_values() -> None:
@@ -158,11 +166,14 @@ def test_each_operation_integrates_one_function_that_serves_it() -> None:
 def test_documented_error_statuses_cover_what_handlers_raise() -> None:
     upload_statuses = set(SPEC["paths"]["/v1/images"]["post"]["responses"])
     assert {"201", "400", "403", "413", "415", "422", "503"} <= upload_statuses
-    for _path, _method, operation in operations():
-        error = operation["responses"].get("400") or operation["responses"]["404"]
-        ref = error["$ref"].rsplit("/", 1)[-1]
-        schema = SPEC["components"]["responses"][ref]["content"]["application/json"]["schema"]
-        assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
+    for path, method, operation in operations():
+        errors = {status: r for status, r in operation["responses"].items() if status[0] in "45"}
+        assert errors, (method, path)
+        for status, declared in errors.items():
+            ref = declared.get("$ref")
+            error = SPEC["components"]["responses"][ref.rsplit("/", 1)[-1]] if ref else declared
+            schema = error["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorResponse"}, (method, path, status)
 
 
 def test_every_path_answers_cors_preflight_at_the_gateway() -> None:
@@ -181,7 +192,9 @@ def test_every_path_answers_cors_preflight_at_the_gateway() -> None:
         assert (
             headers["method.response.header.Access-Control-Max-Age"] == f"'{contract.CORS_MAX_AGE_SECONDS}'"
         )
-        assert headers["method.response.header.Access-Control-Allow-Origin"] == "'${cors_allow_origin}'"
+        # The keyless share-link route is for any origin; every other route for the one allowed.
+        origin = "'*'" if path.startswith(contract.SHARED_PATH) else "'${cors_allow_origin}'"
+        assert headers["method.response.header.Access-Control-Allow-Origin"] == origin, path
         declared = SPEC["components"]["responses"]["Preflight"]["headers"]
         assert {name.rsplit(".", 1)[-1] for name in headers} == set(declared)
 
@@ -307,3 +320,30 @@ def test_the_spec_names_every_refusal_of_a_hostile_image() -> None:
     params = {p["name"]: p for p in get["parameters"] if "name" in p}
     for side in ("width", "height"):
         assert f"within {contract.MAX_VARIANT_SIDE}" in params[side]["description"]
+
+
+def test_share_links_state_the_contract_values() -> None:
+    request = SCHEMAS["LinkRequest"]["properties"]
+    expires = request["expires_in"]
+    assert (expires["minimum"], expires["maximum"], expires["default"]) == (
+        contract.LINK_MIN_EXPIRY_SECONDS,
+        contract.LINK_MAX_EXPIRY_SECONDS,
+        contract.LINK_DEFAULT_EXPIRY_SECONDS,
+    )
+    assert request["preset"]["pattern"] == contract.PRESET_NAME_PATTERN
+    fields = LinkRequest.model_fields
+    assert fields["expires_in"].default == contract.LINK_DEFAULT_EXPIRY_SECONDS
+    assert contract.LINK_MAX_EXPIRY_SECONDS == 7 * 24 * 3600
+    shared = SPEC["paths"]["/v1/shared/{token}"]["get"]
+    assert {"200", "304", "404", "410"} <= set(shared["responses"])
+    assert {"Access-Control-Allow-Origin", "Cross-Origin-Resource-Policy"} <= set(
+        shared["responses"]["200"]["headers"]
+    )
+    assert set(contract.SHARED_CORS_HEADERS) >= {
+        "Access-Control-Allow-Origin",
+        "Cross-Origin-Resource-Policy",
+    }
+    version = SPEC["paths"]["/v1/signing-keys/{version}"]["parameters"][0]["schema"]
+    from image_service.link_tokens import MAX_UINT32
+
+    assert version["maximum"] == MAX_UINT32

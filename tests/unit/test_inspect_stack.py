@@ -25,7 +25,7 @@ from devtools.inspect_stack import (
     timestamp,
     usage_plan_row,
 )
-from tests.unit.conftest import BUCKET, IDEMPOTENCY_TABLE, TABLE, UPLOADS_TABLE
+from tests.unit.conftest import BUCKET, IDEMPOTENCY_TABLE, SIGNING_KEYS_TABLE, TABLE, UPLOADS_TABLE
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 LONG_ID = "0123456789abcdef0123456789abcdef-0123456789"  # longer than MAX_CELL: a key is never cut
@@ -108,7 +108,7 @@ def test_tables_show_key_schema_and_indexes(aws: None) -> None:
     rows = {row[0]: row for row in table_section(dynamodb).rows}
 
     # Then both tables are listed, each with its key and indexes
-    assert set(rows) == {TABLE, IDEMPOTENCY_TABLE, UPLOADS_TABLE, "inspect-unit"}
+    assert set(rows) == {TABLE, IDEMPOTENCY_TABLE, UPLOADS_TABLE, SIGNING_KEYS_TABLE, "inspect-unit"}
     assert rows["inspect-unit"] == (
         "inspect-unit",
         "ACTIVE",

@@ -24,6 +24,8 @@ def test_terraform_sets_every_variable_the_functions_read_and_no_other() -> None
 def test_settings_read_what_they_name(monkeypatch: pytest.MonkeyPatch) -> None:
     values = {name: f"value-{index}" for index, name in enumerate(Settings.ENVIRONMENT)}
     values["STRIP_ORIGINAL_METADATA"] = "true"
+    values["IMAGE_PRESETS"] = '{"tiny": {"width": 8}}'
+    values["ALLOW_ARBITRARY_VARIANTS"] = "false"
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("CORS_ALLOW_ORIGIN", "https://example.test")
@@ -36,6 +38,11 @@ def test_settings_read_what_they_name(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.uploads_table == values["UPLOADS_TABLE"]
     assert settings.idempotency_table == values["IDEMPOTENCY_TABLE"]
     assert settings.strip_original_metadata is True
+    assert set(settings.presets) == {"tiny"}
+    assert settings.allow_arbitrary_variants is False
+    assert settings.signing_keys_table == values["SIGNING_KEYS_TABLE"]
+    assert settings.signing_key_secret_prefix == values["SIGNING_KEY_SECRET_PREFIX"]
+    assert settings.link_base_url == values["LINK_BASE_URL"]
     assert HttpSettings.from_environ().cors_allow_origin == "https://example.test"
 
 

@@ -12,6 +12,7 @@ from botocore.config import Config
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
 
 # Fail fast inside API Gateway's 29 s budget; the SDK's standard mode retries throttling.
 _CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
@@ -32,3 +33,8 @@ def s3() -> "S3Client":
 @lru_cache(maxsize=1)
 def dynamodb() -> "DynamoDBClient":
     return boto3.client("dynamodb", config=_CONFIG)
+
+
+@lru_cache(maxsize=1)
+def secretsmanager() -> "SecretsManagerClient":
+    return boto3.client("secretsmanager", config=_CONFIG)

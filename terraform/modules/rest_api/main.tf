@@ -92,6 +92,7 @@ resource "aws_api_gateway_stage" "this" {
   stage_name           = var.stage_name
   xray_tracing_enabled = var.xray_tracing_enabled
   tags                 = var.tags
+  variables            = var.link_base_url == "" ? {} : { linkBaseUrl = var.link_base_url }
 
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.access.arn

@@ -96,3 +96,15 @@ variable "manage_account_cloudwatch_role" {
   type        = bool
   description = "Create the role API Gateway writes CloudWatch logs with and set it on the account (aws_api_gateway_account). That setting is one per account and region, shared by every REST API there: set false when the account already has one that something else manages."
 }
+
+variable "link_base_url" {
+  type        = string
+  description = "Base URL of share links, set as the stage variable `linkBaseUrl` (functions read it first): for a URL that depends on the API, such as a CDN's in front of the share-link route, which the functions' environment cannot hold without a dependency cycle. Empty: no stage variable."
+  default     = ""
+
+  validation {
+    # What API Gateway accepts in a stage variable's value.
+    condition     = can(regex("^[A-Za-z0-9 ._~:/?#&=,-]*$", var.link_base_url))
+    error_message = "link_base_url may hold only letters, digits and ' ', '-', '.', '_', '~', ':', '/', '?', '#', '&', '=', ',' (API Gateway's stage variable characters)."
+  }
+}
