@@ -284,3 +284,20 @@ def test_the_fuzz_sessions_heif_samples_are_what_they_say() -> None:
         with pytest.raises(ImageServiceError) as refused:
             detect_content_type(data)
         assert 400 <= refused.value.status < 500, name
+
+
+def test_a_preset_of_format_auto_negotiates(monkeypatch: pytest.MonkeyPatch) -> None:
+    from image_service import presets
+    from tests.unit.conftest import _clear_process_caches
+
+    table = {"card": presets.Preset(width=40, height=None, fit="contain", format="auto")}
+    monkeypatch.setenv("IMAGE_PRESETS", presets.presets_json(table))
+    _clear_process_caches()
+    image_id = json_body(_upload(JPEG))["image_id"]
+    for accept, expected in ((CHROME, "image/avif"), ("image/webp", "image/webp"), ("*/*", "image/jpeg")):
+        response = _get(image_id, accept=accept, preset="card")
+        assert headers_of(response)["Content-Type"] == expected
+        assert "Accept" in headers_of(response)["Vary"]
+    assert presets.parse_presets('{"card": {"width": 40, "format": "auto"}}') == table
+    with pytest.raises(ValueError, match="avif, auto"):
+        presets.parse_presets('{"card": {"width": 40, "format": "heic"}}')
