@@ -365,44 +365,9 @@ def _short() -> int:
 
 
 def _iloc(data: ImageBytes, start: int, end: int, meta: _Meta) -> None:
-    version, _ = _full_box(data, start)
-    sizes = struct.unpack_from(">BB", data, start + 4)
-    offset_size, length_size = sizes[0] >> 4, sizes[0] & 0x0F
-    base_size, index_size = sizes[1] >> 4, (sizes[1] & 0x0F) if version in (1, 2) else 0
-    position = start + 6
-    if version < 2:
-        count = struct.unpack_from(">H", data, position)[0]
-        position += 2
-    else:
-        count = struct.unpack_from(">I", data, position)[0]
-        position += 4
-    for _ in range(count):
-        if version < 2:
-            item_id = struct.unpack_from(">H", data, position)[0]
-            position += 2
-        else:
-            item_id = struct.unpack_from(">I", data, position)[0]
-            position += 4
-        method = 0
-        if version in (1, 2):
-            method = struct.unpack_from(">H", data, position)[0] & 0x0F
-            position += 2
-        position += 2  # data_reference_index
-        base = _sized(data, position, base_size)
-        position += base_size
-        extent_count = struct.unpack_from(">H", data, position)[0]
-        position += 2
-        extents = []
-        for _ in range(extent_count):
-            position += index_size
-            offset = _sized(data, position, offset_size)
-            position += offset_size
-            length = _sized(data, position, length_size)
-            position += length_size
-            extents.append((method, base + offset, length))
-        if position > end:
-            raise IndexError("iloc overruns its box")
-        meta.extents[item_id] = extents
+    _, entries = _iloc_entries(data, start, end)
+    for entry in entries:
+        meta.extents[entry.item_id] = [(entry.method, offset, length) for offset, length in entry.extents]
 
 
 # ---- Removing metadata items (EXIF, XMP) losslessly: the pixels' items are copied as they are ----
