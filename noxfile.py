@@ -12,12 +12,14 @@ import time
 from pathlib import Path
 
 import nox
+from nox.project import dependency_groups
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from devtools import (
     cleaning,
     deploy_checks,
+    dev_lock,
     emulator_process,
     find_python,
     lambda_package,
@@ -26,9 +28,9 @@ from devtools import (
     stack,
     terraform,
 )
-from devtools.dependency_groups import requirements
 
-nox.needs_version = ">=2024.10"
+# nox.project.dependency_groups (PEP 735, include-group resolved) is in nox 2025.02.09 and later.
+nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
@@ -40,20 +42,35 @@ _RUNTIME_PYTHON = find_python.find()
 if _RUNTIME_PYTHON is None:
     print(f"nox: {find_python.NOT_FOUND}", file=sys.stderr)
 PYTHON = _RUNTIME_PYTHON or runtime.PYTHON_VERSION
+PYPROJECT = nox.project.load_toml(paths.PYPROJECT)
+
+
+def locked(session: nox.Session, *groups: str) -> str:
+    """The pinned, hashed requirements of `groups` from uv.lock; a stale lock fails the session."""
+    try:
+        return dev_lock.export(groups, python=_RUNTIME_PYTHON)
+    except dev_lock.LockError as err:
+        session.error(str(err))
 
 
 def install_groups(session: nox.Session, *groups: str) -> None:
-    """Install dependency groups into the session venv, skipping pip when nothing changed."""
-    wanted = requirements(*groups)
-    digest = hashlib.sha256(json.dumps(wanted).encode()).hexdigest()[:16]
-    stamp = Path(session.virtualenv.location) / f".groups-{digest}"
+    """Install dependency groups into the session venv from uv.lock (every file's hash checked),
+    skipping pip when the locked requirements did not change."""
+    pinned = locked(session, *groups)
+    digest = hashlib.sha256(pinned.encode()).hexdigest()[:16]
+    venv = Path(session.virtualenv.location)
+    stamp = venv / f".groups-{digest}"
     if stamp.exists():
         return
+    requirements_file = venv / f"requirements-{digest}.txt"
+    requirements_file.write_text(pinned)
+    wanted = list(dict.fromkeys(dependency_groups(PYPROJECT, *groups)))
     session.log(
-        f"installing {', '.join(groups)} ({len(wanted)} requirements; first run only): {' '.join(wanted)}"
+        f"installing {', '.join(groups)} from uv.lock ({len(wanted)} requirements; first run only):"
+        f" {' '.join(wanted)}"
     )
     started = time.monotonic()
-    session.install(*wanted)
+    session.install("--require-hashes", "-r", str(requirements_file))
     session.log(f"installed {', '.join(groups)} in {time.monotonic() - started:.0f} s")
     stamp.touch()
 
@@ -68,7 +85,7 @@ def start_emulator(session: nox.Session) -> None:
         session.log(f"emulator already answering on {emulator_process.endpoint()}; using it")
         return
     session.log("preparing the emulator environment (MiniStack is installed on the first run only)")
-    python = emulator_process.ensure_venv(session_python(session))
+    python = emulator_process.ensure_venv(session_python(session), locked(session, "emulator"))
     started = time.monotonic()
     try:
         pid = emulator_process.start(python)
@@ -84,7 +101,10 @@ def build_package(
 ) -> Path:
     try:
         zip_path, rebuilt = lambda_package.build(
-            session_python(session), architecture=architecture, force=force
+            session_python(session),
+            locked(session, "lambda"),
+            architecture=architecture,
+            force=force,
         )
     except lambda_package.PackageError as err:
         session.error(str(err))
@@ -143,7 +163,13 @@ def tflocal_plan(session: nox.Session, plan_file: Path, *args: str) -> bool:
 
 def init_emulator_backend(session: nox.Session) -> None:
     """`terraform init`, unless it already ran on the same configuration, lock file and mirror."""
-    args = ("-input=false", "-reconfigure", f"-backend-config=path={paths.EMULATOR_STATE}")
+    # -lockfile=readonly: the providers are checked against the committed lock, never written to it
+    args = (
+        "-input=false",
+        "-reconfigure",
+        "-lockfile=readonly",
+        f"-backend-config=path={paths.EMULATOR_STATE}",
+    )
     if terraform.is_initialized(args):
         session.log("terraform init: up to date")
         return
@@ -424,6 +450,16 @@ def logs(session: nox.Session) -> None:
     )
 
 
+@nox.session(python=False, default=False)
+def lock(session: nox.Session) -> None:
+    """Refresh uv.lock after a change to pyproject.toml's groups (`-- --upgrade` moves every pin)."""
+    try:
+        dev_lock.lock(session.posargs, python=_RUNTIME_PYTHON)
+    except (dev_lock.LockError, subprocess.CalledProcessError) as err:
+        session.error(str(err))
+    session.log(f"{dev_lock.LOCK.name} written: commit it with pyproject.toml")
+
+
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """pre-commit on every file: ruff, ruff format, terraform fmt and validate, OpenAPI validation."""
@@ -434,7 +470,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on functions/."""
+    """mypy --strict on functions/, tests/, devtools/, bench/, emulator/ and noxfile.py."""
     install_groups(session, "typecheck")
     session.run("mypy", *session.posargs)
 

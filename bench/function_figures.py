@@ -1,4 +1,4 @@
-"""The functions' own start-up and memory (devtools/function_profile.py measures; this reports):
+"""The functions' own start-up and memory (bench/function_profile.py measures; this reports):
 
 - cold start: a fresh python3.13 with only the unpacked zip and what the runtime provides on its
   path, until a handler is imported, beside the same for a bare `import boto3`, the floor every
@@ -13,18 +13,21 @@
 import re
 import subprocess
 import sys
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable
 
+from bench import function_profile
 from bench.figures import Figure
 from bench.progress import Progress
 from bench.timing import Spread
-from devtools import function_profile, paths, runtime
+from devtools import paths, runtime
 
 COLD_START_TARGET = 1.5
 MEMORY_TARGET = 3.0
 IMAGE_WORK_TARGET = 0.6  # of the function's memory, at the worst case
 MB = 1_000_000
+# The handler whose import is broken down by package: the inline upload, which imports the most.
+BREAKDOWN_HANDLER = "upload_image"
 _IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
 
 
@@ -38,12 +41,13 @@ def import_breakdown(module: str, sys_path: list[str], top: int = 6) -> list[tup
         text=True,
         check=True,
     )
-    by_package: Counter[str] = Counter()
+    by_package: defaultdict[str, float] = defaultdict(float)
     for line in result.stderr.splitlines():
         match = _IMPORTTIME.match(line)
         if match:
             by_package[match.group(4).split(".")[0]] += int(match.group(1)) / 1000
-    return by_package.most_common(top)
+    # Largest first, ties in import order (as Counter.most_common orders them)
+    return sorted(by_package.items(), key=lambda item: item[1], reverse=True)[:top]
 
 
 # The libraries every handler is built on, and nothing of ours: what the design costs at start-up
@@ -65,7 +69,7 @@ class Model(BaseModel):
 
 def timed(module: str, sys_path: list[str], runs: int, tick: Callable[[], None]) -> Spread:
     """Cold starts of one module, its runs spread over four start depths (CPython 3.11's frame-chunk
-    churn makes any one depth unrepresentative: devtools/function_profile.py)."""
+    churn makes any one depth unrepresentative: bench/function_profile.py)."""
     values = function_profile.cold_start_ms(module, sys_path, runs, stack_depths=4)
     tick()
     return Spread(values)
@@ -92,7 +96,7 @@ def cold_start_figures(runs: int, progress: Progress) -> list[Figure]:
         )
         for name in modules
     ]
-    breakdown = import_breakdown(modules[0], sys_path)
+    breakdown = import_breakdown(f"image_service.handlers.{BREAKDOWN_HANDLER}", sys_path)
     alone = timed("bench_libraries_alone", [*sys_path, str(libraries)], runs, tick)
     return [
         *figures,
@@ -110,7 +114,7 @@ def cold_start_figures(runs: int, progress: Progress) -> list[Figure]:
         ),
         Figure(
             section,
-            "upload_image's import by package (self time, ms)",
+            f"{BREAKDOWN_HANDLER}'s import by package (self time, ms)",
             "ms",
             Spread([sum(ms for _, ms in breakdown)]),
             detail=", ".join(f"{package} {ms:.0f}" for package, ms in breakdown),

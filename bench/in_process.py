@@ -13,13 +13,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench.api_paths import UPLOAD_TARGET, DirectStorage, check, size_label
+from bench.api_helpers import UPLOAD_TARGET, DirectStorage, check, repeated, round_robin, size_label
 from bench.figures import Figure
+from bench.function_profile import noise_png
 from bench.plan import SIZES, Plan
 from bench.progress import Progress
 from bench.target import Target, upload_body
 from bench.timing import Load, Spread, run_load
-from devtools.function_profile import noise_png
 from tests.fixtures.api_events import LambdaContext, api_event
 from tests.fixtures.images import photo
 
@@ -57,6 +57,11 @@ def _upload(handler: ModuleType, event: dict[str, Any], created: list[str]) -> C
         created.append(json.loads(response["body"])["image_id"])
 
     return upload
+
+
+def _remove_last(store: Callable[[], Any], image_ids: list[str]) -> None:
+    """Remove the last of `image_ids` through the image store, as a delete does."""
+    store().remove(image_ids.pop(), TENANT)
 
 
 def _get(handler: ModuleType, image_ids: list[str]) -> Callable[[int], None]:
@@ -124,14 +129,12 @@ def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress
                 uploads.append(
                     run_load(_upload(upload_image, event, created), requests=count, concurrency=1, tick=tick)
                 )
-                puts.append(
-                    run_load(lambda _i, data=data: direct.put(data), requests=count, concurrency=1, tick=tick)
-                )
+                puts.append(run_load(repeated(direct.put, data), requests=count, concurrency=1, tick=tick))
                 direct.clean()
                 gets.append(run_load(_get(get_image, created), requests=count, concurrency=1, tick=tick))
                 reads.append(
                     run_load(
-                        lambda index, ids=created: direct.get(ids[index % len(ids)]),
+                        round_robin(direct.get, created),
                         requests=count,
                         concurrency=1,
                         tick=tick,
@@ -139,9 +142,7 @@ def handlers_in_process(target: Target, uploads_table: str, plan: Plan, progress
                 )
                 upload_calls = counter.during(partial(_upload(upload_image, event, created), 0))
                 get_calls = counter.during(partial(_get(get_image, created), 0))
-                delete_calls = counter.during(
-                    lambda created=created: get_image_store().remove(created.pop(), TENANT)
-                )
+                delete_calls = counter.during(partial(_remove_last, get_image_store, created))
                 for image_id in created:
                     get_image_store().remove(image_id, TENANT)
             section = "Handlers in-process (no gateway)"

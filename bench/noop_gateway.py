@@ -12,11 +12,14 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 
 from devtools import runtime
+
+if TYPE_CHECKING:
+    from mypy_boto3_lambda.literals import RuntimeType
 
 NAME = "image-service-bench-noop"
 STAGE = "bench"
@@ -74,7 +77,7 @@ def noop_gateway(endpoint: str, api_key: str, region: str = "us-east-1") -> Iter
     _remove(apigateway, lambda_client)
     function = lambda_client.create_function(
         FunctionName=NAME,
-        Runtime=runtime.LAMBDA_RUNTIME,
+        Runtime=cast("RuntimeType", runtime.LAMBDA_RUNTIME),
         Role="arn:aws:iam::000000000000:role/image-service-bench-noop",
         Handler="noop.handler",
         Code={"ZipFile": _package()},

@@ -12,7 +12,6 @@ import urllib.request
 from pathlib import Path
 
 from devtools import paths
-from devtools.dependency_groups import requirements
 
 DEFAULT_ENDPOINT = "http://localhost:4566"
 HEALTH_PATH = "/_localstack/health"  # LocalStack's path; MiniStack answers it too
@@ -61,25 +60,32 @@ def running_pid() -> int | None:
     return pid
 
 
-def ensure_venv(base_python: str) -> str:
-    """The emulator's own virtualenv (the `emulator` group only), created or updated as needed.
+def ensure_venv(base_python: str, requirements: str) -> str:
+    """The emulator's own virtualenv, created or updated as needed: `requirements` is the
+    `emulator` group only, as uv.lock pins it (a requirements file with hashes).
 
     Lambda functions run as subprocesses of this interpreter, so it deliberately lacks the
     function dependencies (a zip missing one fails here as it would on AWS), and it is rebuilt
     whenever the base interpreter's version changes: it must be the runtime's."""
     venv = paths.EMULATOR_DIR / "venv"
     python = venv / "bin" / "python"
-    wanted = requirements("emulator")
     base_version = subprocess.run(
         [base_python, "-c", "import sys; print(sys.version)"], capture_output=True, text=True, check=True
     ).stdout.strip()
-    digest = hashlib.sha256(json.dumps([wanted, base_version]).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps([requirements, base_version]).encode()).hexdigest()
     stamp = venv / "requirements.sha256"
     if python.exists() and stamp.exists() and stamp.read_text() == digest:
         return str(python)
     subprocess.run([base_python, "-m", "venv", "--clear", str(venv)], check=True)
+    requirements_file = venv / "requirements.txt"
+    requirements_file.write_text(requirements)
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted], check=True
+        [
+            str(python),
+            *("-m", "pip", "install", "--quiet", "--disable-pip-version-check"),
+            *("--require-hashes", "-r", str(requirements_file)),
+        ],
+        check=True,
     )
     stamp.write_text(digest)
     return str(python)

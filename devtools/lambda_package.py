@@ -9,13 +9,11 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import TypedDict
 
 from devtools import paths, runtime
-from devtools.dependency_groups import requirements
 
 # What the python3.13 Lambda runtime already provides; never shipped.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six")
@@ -31,11 +29,6 @@ class Manifest(TypedDict):
 
 class PackageError(RuntimeError):
     """The zip cannot be built as asked (unknown architecture, wrong build interpreter)."""
-
-
-def lambda_requirements() -> list[str]:
-    """The `lambda` dependency group of pyproject.toml."""
-    return requirements("lambda")
 
 
 def manifest_for(architecture: str) -> Manifest:
@@ -68,9 +61,9 @@ def _sources() -> list[Path]:
     )
 
 
-def inputs_digest(architecture: str) -> str:
+def inputs_digest(architecture: str, requirements: str) -> str:
     digest = hashlib.sha256()
-    digest.update(json.dumps([lambda_requirements(), manifest_for(architecture)]).encode())
+    digest.update(json.dumps([requirements, manifest_for(architecture)]).encode())
     digest.update(Path(__file__).read_bytes())
     digest.update(Path(runtime.__file__).read_bytes())
     for source in _sources():
@@ -88,14 +81,18 @@ def _architecture(name: str) -> runtime.Architecture:
         ) from None
 
 
-def install_dependencies(python: str, target: Path, architecture: str) -> None:
-    """pip-install the lambda group as the runtime's wheels for `architecture`, whatever this machine is."""
+def install_dependencies(python: str, target: Path, architecture: str, requirements: str) -> None:
+    """pip-install `requirements` (the lambda group as uv.lock pins it: a requirements file with
+    hashes) as the runtime's wheels for `architecture`, whatever this machine is."""
     platform_args = [
         argument for tag in _architecture(architecture).wheel_platforms for argument in ("--platform", tag)
     ]
     if target.exists():
         shutil.rmtree(target)
-    print(f"installing the lambda group for {runtime.ABI} {architecture}: {' '.join(lambda_requirements())}")
+    requirements_file = target.with_name("requirements.txt")
+    requirements_file.write_text(requirements)
+    pins = [line.split()[0] for line in requirements.splitlines() if line[:1].isalnum()]
+    print(f"installing the lambda group for {runtime.ABI} {architecture} from uv.lock: {' '.join(pins)}")
     subprocess.run(
         [
             python,
@@ -115,7 +112,9 @@ def install_dependencies(python: str, target: Path, architecture: str) -> None:
             "--abi",
             runtime.ABI,
             "--only-binary=:all:",
-            *lambda_requirements(),
+            "--require-hashes",
+            "-r",
+            str(requirements_file),
         ],
         check=True,
     )
@@ -148,12 +147,17 @@ def _python_version(python: str) -> str:
 
 
 def build(
-    python: str = sys.executable, *, architecture: str = runtime.DEFAULT_ARCHITECTURE, force: bool = False
+    python: str,
+    requirements: str,
+    *,
+    architecture: str = runtime.DEFAULT_ARCHITECTURE,
+    force: bool = False,
 ) -> tuple[Path, bool]:
-    """Build the zip for `architecture` if its inputs changed; returns (path, rebuilt)."""
+    """Build the zip for `architecture` with `requirements` (the lambda group as uv.lock pins it)
+    if its inputs changed; returns (path, rebuilt)."""
     _architecture(architecture)
     zip_path = paths.lambda_zip(architecture)
-    digest = inputs_digest(architecture)
+    digest = inputs_digest(architecture, requirements)
     work = paths.LAMBDA_BUILD / architecture
     stamp = work / "inputs.sha256"
     if not force and zip_path.exists() and stamp.exists() and stamp.read_text() == digest:
@@ -168,11 +172,9 @@ def build(
     work.mkdir(parents=True, exist_ok=True)
     deps = work / "deps"
     deps_stamp = work / "deps.sha256"
-    deps_digest = hashlib.sha256(
-        json.dumps([lambda_requirements(), manifest_for(architecture)]).encode()
-    ).hexdigest()
+    deps_digest = hashlib.sha256(json.dumps([requirements, manifest_for(architecture)]).encode()).hexdigest()
     if force or not deps_stamp.exists() or deps_stamp.read_text() != deps_digest:
-        install_dependencies(python, deps, architecture)
+        install_dependencies(python, deps, architecture, requirements)
         deps_stamp.write_text(deps_digest)
 
     staging = work / "staging"

@@ -63,32 +63,33 @@ def _exists(call: Callable[[], Any], *missing_codes: str) -> bool:
 
 def exists_on(endpoint: str, region: str) -> Callable[[Resource], bool]:
     """A probe answering whether the emulator at `endpoint` has a resource."""
-    options: dict[str, Any] = {"endpoint_url": endpoint, "region_name": region}
-    clients = {
-        name: boto3.client(name, **options, aws_access_key_id="test", aws_secret_access_key="test")  # noqa: S106
-        for name in ("apigateway", "s3", "dynamodb", "lambda")
+    options: dict[str, Any] = {
+        "endpoint_url": endpoint,
+        "region_name": region,
+        "aws_access_key_id": "test",
+        "aws_secret_access_key": "test",  # the emulator's fake credentials
     }
+    apigateway = boto3.client("apigateway", **options)
+    s3 = boto3.client("s3", **options)
+    dynamodb = boto3.client("dynamodb", **options)
+    lambda_client = boto3.client("lambda", **options)
 
     def probe(resource: Resource) -> bool:
         match resource.type:
             case "aws_api_gateway_rest_api":
-                return _exists(
-                    lambda: clients["apigateway"].get_rest_api(restApiId=resource.name), "NotFoundException"
-                )
+                return _exists(lambda: apigateway.get_rest_api(restApiId=resource.name), "NotFoundException")
             case "aws_api_gateway_api_key":
-                return _exists(
-                    lambda: clients["apigateway"].get_api_key(apiKey=resource.name), "NotFoundException"
-                )
+                return _exists(lambda: apigateway.get_api_key(apiKey=resource.name), "NotFoundException")
             case "aws_s3_bucket":
-                return _exists(lambda: clients["s3"].head_bucket(Bucket=resource.name), "404", "NoSuchBucket")
+                return _exists(lambda: s3.head_bucket(Bucket=resource.name), "404", "NoSuchBucket")
             case "aws_dynamodb_table":
                 return _exists(
-                    lambda: clients["dynamodb"].describe_table(TableName=resource.name),
+                    lambda: dynamodb.describe_table(TableName=resource.name),
                     "ResourceNotFoundException",
                 )
             case "aws_lambda_function":
                 return _exists(
-                    lambda: clients["lambda"].get_function(FunctionName=resource.name),
+                    lambda: lambda_client.get_function(FunctionName=resource.name),
                     "ResourceNotFoundException",
                 )
         raise ValueError(f"not a checked resource type: {resource.type}")

@@ -148,7 +148,7 @@ def is_initialized(init_args: Sequence[str]) -> bool:
 
 
 def mark_initialized(init_args: Sequence[str]) -> None:
-    """Record a successful `terraform init` (after it, since init writes the lock file)."""
+    """Record a successful `terraform init` (after it: the stamp means init passed on these inputs)."""
     _INIT_STAMP.write_text(_init_digest(init_args))
 
 

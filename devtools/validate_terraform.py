@@ -17,7 +17,9 @@ def main() -> int:
         **terraform.environment(),
         "TF_DATA_DIR": str(paths.TERRAFORM_BUILD / "validate-data"),
     }
-    for args in (["init", "-backend=false", "-input=false"], ["validate"]):
+    # -lockfile=readonly: terraform/.terraform.lock.hcl is committed; a provider it does not name
+    # (or a hash that does not match) fails here, before any deploy.
+    for args in (["init", "-backend=false", "-input=false", "-lockfile=readonly"], ["validate"]):
         result = subprocess.run(
             [binary, f"-chdir={paths.TERRAFORM}", *args, "-no-color"],
             env=env,

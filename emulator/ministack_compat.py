@@ -1,102 +1,62 @@
-"""The one compatibility layer between this project and the embedded emulator (MiniStack).
+"""The one compatibility layer between this project and the embedded emulator (MiniStack): what
+`python -m emulator` installs before MiniStack starts.
 
-MiniStack has no PutRestApi (PUT /restapis/{id}), which Terraform's aws_api_gateway_rest_api
-calls to import an OpenAPI ``body``. This module adds exactly that operation, with the
-``overwrite`` and ``merge`` modes AWS documents, built from MiniStack's own control-plane
-primitives so that the imported API behaves like one built call by call.
+It is made of an importer and a few patches, each in a module of its own:
 
-Two MiniStack gaps that Terraform trips over on the same resources are closed here too:
-CreateApiKey with an empty ``value`` generates the key (as AWS does; MiniStack refused it), and
-UpdateRestApi applies ``/binaryMediaTypes/...`` patches to the list (MiniStack broke the list).
-And the Lambda proxy event of a method that requires an API key carries the caller's key in
-``requestContext.identity`` (``apiKey``, ``apiKeyId``) as on AWS, where the functions read the tenant.
+- emulator/openapi_import.py: PutRestApi (PUT /restapis/{id}), which MiniStack lacks and
+  Terraform's aws_api_gateway_rest_api calls to import an OpenAPI ``body``, by AWS's import rules;
+- emulator/patches/: one MiniStack gap each (api_key_value, binary_media_types, usage_plans,
+  api_key_identity, binary_responses, root_security), the docstring of each says what AWS does.
 
-CreateUsagePlan without a quota (or throttle) stores none, as AWS does; MiniStack stored an empty
-``quota`` object, which the AWS provider reads back as a zero quota, so the first re-deploy after
-every create updated the usage plan instead of being a no-op. UpdateUsagePlan stores the numbers
-of ``/throttle/...`` and ``/quota/...`` patches as numbers (patch values are strings on the wire);
-MiniStack kept the strings, which the SDK then failed to read, so changing a limit broke the stack.
+This module only checks and composes them: it routes PUT /restapis/{id} to the importer, lets each
+patch rewrite the request bodies it names before MiniStack sees them, and replaces the MiniStack
+functions the patches replace. The parts import emulator.ministack_internals and nothing else of
+the layer, so there is no import cycle.
 
-Imports follow AWS's documented import rules where MiniStack is more lenient: root-level
-``security`` is ignored ("API Gateway doesn't use root level security defined in the OpenAPI
-specification"; MiniStack's own importer, used by CloudFormation, falls back to it and is
-corrected too), and what AWS reports as an import warning (an inline primitive method-response
-schema, a model name that is not alphanumeric, a reference to a missing model) fails an import
-sent with ``failonwarnings=true``, as Terraform's ``fail_on_warnings = true`` sends it.
-
-A Lambda proxy response with ``isBase64Encoded`` is decoded when the request's first ``Accept``
-media type matches ``binaryMediaTypes`` ("API Gateway uses the first Accept header from clients
-to determine if a response should return binary media"); a request without ``Accept`` is taken as
-``application/json``, the type API Gateway assumes for a missing media type header. MiniStack
-matched the whole header and treated a missing one as matching nothing, so a GET without
-``Accept`` got base64 text labelled ``image/png`` even with ``binaryMediaTypes`` ``*/*``.
-
-It reaches into MiniStack's private module state, so it is pinned to one tested version:
+The layer reaches into MiniStack's private module state, so it is pinned to one tested version:
 ``check_internals()`` fails loudly (and tests/emulator/ runs it) when anything it uses moves.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import yaml
+from emulator import openapi_import
+from emulator.ministack_internals import Response, apigateway_v1
+from emulator.patches import (
+    api_key_identity,
+    api_key_value,
+    binary_media_types,
+    binary_responses,
+    root_security,
+    usage_plans,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
 PINNED_MINISTACK_VERSION = "1.5.33"
 
-# Everything this module touches inside ministack.services.apigateway_v1.
-_REQUIRED_INTERNALS = (
-    "handle_request",
-    "_rest_apis",
-    "_resources",
-    "_models",
-    "_request_validators",
-    "_authorizers_v1",
-    "_gateway_responses",
-    "_qp",
-    "_v1_error",
-    "_get_rest_api",
-    "_create_resource",
-    "_put_method",
-    "_put_method_response",
-    "_put_integration",
-    "_put_integration_response",
-    "_create_model",
-    "_create_request_validator",
-    "_put_gateway_response",
-    "_import_security_schemes",
-    "_method_security",
-    "_build_lambda_event_v1",
-    "_resolve_api_key",
-    "_api_key_from_request",
-    "_create_usage_plan",
-    "_usage_plans",
-    "_v1_response",
-    "_media_type_matches",
-    "_import_operation",
-    "_import_rest_api",
+PATCHES = (
+    api_key_value.PATCH,
+    binary_media_types.PATCH,
+    usage_plans.PATCH,
+    api_key_identity.PATCH,
+    binary_responses.PATCH,
+    root_security.PATCH,
 )
 
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
-_PARAMETER_LOCATIONS = {"query": "querystring", "header": "header", "path": "path"}
-_MODEL_REF_PREFIXES = ("#/components/schemas/", "#/definitions/")
-
-Response = tuple[int, dict[str, str], bytes]
+# Everything the layer touches inside ministack.services.apigateway_v1.
+_REQUIRED_INTERNALS = (
+    "handle_request",
+    *openapi_import.INTERNALS,
+    *(name for patch in PATCHES for name in patch.internals),
+)
 
 
 class CompatError(RuntimeError):
     """MiniStack is not the version, or no longer has the internals, this layer was built on."""
-
-
-def _apigateway_v1() -> Any:
-    from ministack.services import apigateway_v1  # noqa: PLC0415  imported only where MiniStack runs
-
-    return apigateway_v1
 
 
 def check_internals() -> None:
@@ -107,586 +67,34 @@ def check_internals() -> None:
             f"emulator/ministack_compat.py is tested with ministack=={PINNED_MINISTACK_VERSION}, "
             f"found {installed}: re-run tests/emulator against the new version, then update the pin"
         )
-    v1 = _apigateway_v1()
-    missing = [name for name in _REQUIRED_INTERNALS if not hasattr(v1, name)]
+    v1 = apigateway_v1()
+    missing = [name for name in dict.fromkeys(_REQUIRED_INTERNALS) if not hasattr(v1, name)]
     if missing:
         raise CompatError(f"ministack.services.apigateway_v1 no longer has: {', '.join(missing)}")
 
 
 def install() -> None:
-    """Route PUT /restapis/{id} to put_rest_api; every other request goes to MiniStack unchanged."""
+    """Route PUT /restapis/{id} to the importer and install every patch; other requests go to
+    MiniStack unchanged. A second call changes nothing."""
     check_internals()
-    v1 = _apigateway_v1()
+    v1 = apigateway_v1()
     if getattr(v1.handle_request, "_image_service_compat", False):
         return
     original: Callable[..., Awaitable[Response]] = v1.handle_request
+    rewrites = [patch.rewrite_request for patch in PATCHES if patch.rewrite_request is not None]
 
     async def handle_request(
         method: str, path: str, headers: dict[str, Any], body: bytes, query_params: dict[str, Any]
     ) -> Response:
         parts = [part for part in path.strip("/").split("/") if part]
         if method == "PUT" and len(parts) == 2 and parts[0] == "restapis":
-            return put_rest_api(parts[1], body, query_params)
-        if method == "POST" and parts == ["apikeys"]:
-            body = _without_empty_api_key_value(body)
-        if method == "PATCH" and len(parts) == 2 and parts[0] == "restapis":
-            body = _apply_binary_media_type_patches(parts[1], body)
-        if method == "PATCH" and len(parts) == 2 and parts[0] == "usageplans":
-            body = _with_numeric_plan_limits(body)
+            return openapi_import.put_rest_api(parts[1], body, query_params)
+        for rewrite in rewrites:
+            body = rewrite(method, parts, body)
         return await original(method, path, headers, body, query_params)
 
     handle_request._image_service_compat = True  # type: ignore[attr-defined]
     v1.handle_request = handle_request
-    v1._build_lambda_event_v1 = _with_api_key_identity(v1._build_lambda_event_v1)
-    v1._create_usage_plan = _without_unset_plan_limits(v1._create_usage_plan)
-    v1._media_type_matches = _first_media_type_matches
-    v1._import_operation = _without_root_security(v1._import_operation)
-
-
-# ---- Binary media types: which request media type is compared ----
-
-# The media type API Gateway assumes when a request names none (AWS, "Method request behavior for
-# payloads without mapping templates": Content-Type "None (default to application/json)").
-DEFAULT_MEDIA_TYPE = "application/json"
-
-
-def first_media_type(header: str | None) -> str:
-    """The media type API Gateway compares with ``binaryMediaTypes``: the first of the header's
-    list ("API Gateway honors only the first Accept media type"), without parameters; a missing
-    or empty header is ``application/json``."""
-    first = (header or "").split(",", 1)[0].split(";", 1)[0].strip().lower()
-    return first or DEFAULT_MEDIA_TYPE
-
-
-def media_type_matches(header: str | None, binary_media_types: list[str]) -> bool:
-    """Whether the request's media type is one of ``binaryMediaTypes`` (``*/*`` "includes all
-    content types"; ``type/*`` every subtype of the type)."""
-    media_type = first_media_type(header)
-    for pattern in (configured.strip().lower() for configured in binary_media_types or []):
-        if pattern in {media_type, "*/*"}:
-            return True
-        if pattern.endswith("/*") and media_type.split("/", 1)[0] == pattern[:-2]:
-            return True
-    return False
-
-
-def _first_media_type_matches(media_type: str | None, binary_media_types: list[str] | None) -> bool:
-    """MiniStack's ``_media_type_matches`` signature, AWS's rule (media_type_matches)."""
-    return media_type_matches(media_type, binary_media_types or [])
-
-
-# ---- MiniStack's own importer (CloudFormation bodies): no root security ----
-
-
-def _without_root_security(import_operation: Callable[..., None]) -> Callable[..., None]:
-    """MiniStack's importer gives an operation without ``security`` the document's root one; AWS
-    does not use root-level security, so the method is imported without it."""
-
-    def import_without_root_security(  # noqa: PLR0917 - MiniStack's signature
-        api_id: str,
-        resource_id: str,
-        http_method: str,
-        operation: dict[str, Any] | None,
-        scheme_map: dict[str, Any] | None = None,
-        default_security: Any = None,  # noqa: ARG001 - AWS ignores it
-    ) -> None:
-        import_operation(api_id, resource_id, http_method, operation, scheme_map, None)
-
-    return import_without_root_security
-
-
-# ---- Lambda proxy event: the caller's API key ----
-
-
-def _with_api_key_identity(build: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """AWS fills requestContext.identity.apiKey and apiKeyId for methods with apiKeyRequired
-    (the gateway has already checked the key); MiniStack leaves them out."""
-    v1 = _apigateway_v1()
-
-    def build_event(  # noqa: PLR0917 - MiniStack's signature
-        api_id: str,
-        stage_name: str,
-        stage: dict[str, Any],
-        resource: dict[str, Any],
-        request_path: str,
-        method: str,
-        headers: dict[str, Any],
-        *args: Any,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        event = build(api_id, stage_name, stage, resource, request_path, method, headers, *args, **kwargs)
-        methods = resource.get("resourceMethods") or {}
-        method_obj = methods.get(method) or methods.get("ANY") or {}
-        if method_obj.get("apiKeyRequired"):
-            key = v1._resolve_api_key(v1._api_key_from_request(headers))
-            if key is not None:
-                identity = event["requestContext"].setdefault("identity", {})
-                identity["apiKey"] = key["value"]
-                identity["apiKeyId"] = key["id"]
-        return event
-
-    return build_event
-
-
-# ---- CreateUsagePlan ----
-
-# Usage plan settings that AWS leaves out of the plan when the request sets none.
-_OPTIONAL_PLAN_LIMITS = ("quota", "throttle")
-
-
-def _without_unset_plan_limits(create: Callable[[dict[str, Any]], Response]) -> Callable[..., Response]:
-    """AWS omits ``quota`` and ``throttle`` from a usage plan created without them; MiniStack stores
-    ``{}``, which the provider reads as a zero quota and then plans to remove on every next apply."""
-    v1 = _apigateway_v1()
-
-    def create_usage_plan(data: dict[str, Any]) -> Response:
-        status, headers, body = create(data)
-        if status != 201:
-            return status, headers, body
-        plan = v1._usage_plans[json.loads(body)["id"]]
-        for field in _OPTIONAL_PLAN_LIMITS:
-            if not plan.get(field):
-                plan.pop(field, None)
-        return v1._v1_response(plan, 201)
-
-    return create_usage_plan
-
-
-# ---- UpdateUsagePlan ----
-
-# The numeric usage plan settings, by patch path, with the type AWS stores them as.
-_NUMERIC_PLAN_LIMITS: dict[str, type[float] | type[int]] = {
-    "/throttle/rateLimit": float,
-    "/throttle/burstLimit": int,
-    "/quota/limit": int,
-    "/quota/offset": int,
-}
-
-
-def _with_numeric_plan_limits(body: bytes) -> bytes:
-    """Patch values arrive as strings ("7"); AWS stores these limits as numbers, and the SDK
-    refuses to read a string where a number belongs. MiniStack's patcher stores what it gets."""
-    try:
-        data = json.loads(body or b"{}")
-    except ValueError:
-        return body
-    if not isinstance(data, dict):
-        return body
-    for operation in data.get("patchOperations") or []:
-        number = _NUMERIC_PLAN_LIMITS.get(str(operation.get("path", "")))
-        if number is not None and isinstance(operation.get("value"), str):
-            try:
-                operation["value"] = number(operation["value"])
-            except ValueError:
-                continue  # not a number: MiniStack answers it as before
-    return json.dumps(data).encode()
-
-
-# ---- CreateApiKey ----
-
-
-def _without_empty_api_key_value(body: bytes) -> bytes:
-    """CreateApiKey with value "" (what Terraform sends when no value is set) means "generate one"
-    on AWS; MiniStack refuses it as too short. Drop the empty value so MiniStack generates it."""
-    try:
-        data = json.loads(body or b"{}")
-    except ValueError:
-        return body
-    if isinstance(data, dict) and data.get("value") == "":
-        del data["value"]
-        return json.dumps(data).encode()
-    return body
-
-
-# ---- UpdateRestApi: binaryMediaTypes ----
-
-
-def _apply_binary_media_type_patches(api_id: str, body: bytes) -> bytes:
-    """Apply /binaryMediaTypes/{type} patch operations as AWS does (the type, with '/' escaped as
-    '~1', is the last path segment) and hand the remaining operations to MiniStack, whose generic
-    patcher turns the list into an object. Terraform sends these after every body import."""
-    v1 = _apigateway_v1()
-    api = v1._rest_apis.get(api_id)
-    try:
-        data = json.loads(body or b"{}")
-    except ValueError:
-        return body
-    if api is None or not isinstance(data, dict):
-        return body
-    remaining = []
-    media_types = list(api.get("binaryMediaTypes") or [])
-    for operation in data.get("patchOperations") or []:
-        path = str(operation.get("path", ""))
-        if not path.startswith("/binaryMediaTypes/"):
-            remaining.append(operation)
-            continue
-        media_type = path.removeprefix("/binaryMediaTypes/").replace("~1", "/").replace("~0", "~")
-        op = operation.get("op")
-        if op in ("remove", "replace") and media_type in media_types:
-            media_types.remove(media_type)
-        if op == "add" or (op == "replace" and operation.get("value")):
-            new_type = media_type if op == "add" else str(operation["value"])
-            if new_type not in media_types:
-                media_types.append(new_type)
-    api["binaryMediaTypes"] = media_types
-    return json.dumps({**data, "patchOperations": remaining}).encode()
-
-
-# ---- PutRestApi ----
-
-
-def put_rest_api(api_id: str, body: bytes | str, query_params: dict[str, Any]) -> Response:
-    """PutRestApi: import an OpenAPI 3.0 / Swagger 2.0 document (JSON or YAML) into an existing API."""
-    v1 = _apigateway_v1()
-    refusal = _refused_parameters(v1, api_id, query_params)
-    if refusal is not None:
-        return refusal
-    try:
-        spec = _parse_document(body)
-    except ValueError as err:
-        return v1._v1_error("BadRequestException", f"Invalid OpenAPI definition: {err}", 400)
-    warnings = import_warnings(spec)
-    # AWS: "If a warning occurs, the operation will continue if the failonwarnings=false query
-    # expression is appended to the request URL. Otherwise, the updates will be rolled back. [...]
-    # warnings are returned as a field in the resulting RestApi resource. Otherwise, warnings are
-    # returned as a message in the exception."
-    if warnings and str(v1._qp(query_params, "failonwarnings") or "false").lower() == "true":
-        message = "Warnings found during import:\n" + "\n".join(warnings)
-        return v1._v1_error("BadRequestException", message, 400)
-
-    if (v1._qp(query_params, "mode") or "merge").lower() == "overwrite":
-        _clear_definition(v1, api_id)
-    _import_api_settings(v1, api_id, spec)
-    _import_models(v1, api_id, spec)
-    validators = _import_request_validators(v1, api_id, spec)
-    context = _ImportContext(v1, api_id, spec, v1._import_security_schemes(api_id, spec), validators)
-    for path, path_item in spec["paths"].items():
-        resource_id = _ensure_resource(v1, api_id, path)
-        for method, operation in path_item.items():
-            if method.lower() in _HTTP_METHODS:
-                _import_operation(context, resource_id, method, operation or {}, path_item)
-    _import_gateway_responses(v1, api_id, spec)
-    status, headers, api_body = v1._get_rest_api(api_id)
-    if warnings:
-        api_body = json.dumps({**json.loads(api_body), "warnings": warnings}).encode()
-    return status, headers, api_body
-
-
-def _refused_parameters(v1: Any, api_id: str, query_params: dict[str, Any]) -> Response | None:
-    """The error answer for an unknown API or import parameters the layer does not implement."""
-    if api_id not in v1._rest_apis:
-        return v1._v1_error("NotFoundException", "Invalid API identifier specified", 404)
-    mode = (v1._qp(query_params, "mode") or "merge").lower()
-    if mode not in ("merge", "overwrite"):
-        return v1._v1_error("BadRequestException", f"Invalid mode: {mode}; use merge or overwrite", 400)
-    basepath = v1._qp(query_params, "basepath")  # the SDK sends import parameters as query keys
-    if basepath not in (None, "ignore"):
-        return v1._v1_error(
-            "BadRequestException", f"basepath={basepath} is not supported by the emulator compat layer", 400
-        )
-    return None
-
-
-# ---- Import warnings (AWS reports these; failonwarnings=true rolls the import back) ----
-
-_PRIMITIVE_TYPES = frozenset({"string", "number", "integer", "boolean"})
-
-
-def import_warnings(spec: dict[str, Any]) -> list[str]:
-    """What AWS's importer warns about in this document, of the rules the project relies on.
-
-    - "Model names can only contain alphanumeric characters."
-    - "In method responses, schema definition must be of an object type and cannot be of
-      primitive types. For example, "schema": { "type": "string"} is not supported."
-    - A missing model reference (the warning AWS names as its example of one).
-    """
-    schemas = _schemas(spec)
-    warnings = [
-        f"Model name '{name}' is invalid: model names can only contain alphanumeric characters"
-        for name in schemas
-        if not str(name).isalnum() or not str(name).isascii()
-    ]
-    for path, path_item in spec["paths"].items():
-        for method, operation in (path_item or {}).items():
-            if method.lower() not in _HTTP_METHODS:
-                continue
-            for status, raw in ((operation or {}).get("responses") or {}).items():
-                response = _resolve(spec, raw) or {}
-                for content_type, media in (response.get("content") or {}).items():
-                    schema = (media or {}).get("schema") or {}
-                    where = f"{method.upper()} {path} {status} {content_type}"
-                    warnings.extend(_response_schema_warnings(schema, schemas, where))
-    return warnings
-
-
-def _response_schema_warnings(schema: dict[str, Any], schemas: dict[str, Any], where: str) -> list[str]:
-    ref = schema.get("$ref")
-    if isinstance(ref, str):
-        name = _model_name(ref)
-        if name is None or name not in schemas:
-            return [f"{where}: the response references a missing model ({ref})"]
-        return []
-    if schema.get("type") in _PRIMITIVE_TYPES:
-        return [f"{where}: a method response schema of primitive type '{schema['type']}' is not supported"]
-    return []
-
-
-def _parse_document(body: bytes | str) -> dict[str, Any]:
-    text = body.decode("utf-8") if isinstance(body, bytes) else body
-    try:
-        spec = yaml.safe_load(text)  # YAML is a superset of JSON: one parser for both forms
-    except yaml.YAMLError as err:
-        raise ValueError("the body is neither JSON nor YAML") from err
-    if not isinstance(spec, dict) or not ("openapi" in spec or "swagger" in spec):
-        raise ValueError("the document has no 'openapi' or 'swagger' version field")
-    if not isinstance(spec.get("paths"), dict):
-        raise ValueError("the document has no 'paths' object")  # noqa: TRY004  reported as a 400
-    return spec
-
-
-def _clear_definition(v1: Any, api_id: str) -> None:
-    """Overwrite mode: the API keeps its id, stages and deployments; its definition starts empty."""
-    resources = v1._resources[api_id]
-    for resource_id, resource in list(resources.items()):
-        if resource.get("path") == "/":
-            resource["resourceMethods"] = {}
-        else:
-            del resources[resource_id]
-    v1._models[api_id] = {}
-    v1._request_validators[api_id] = {}
-    v1._authorizers_v1[api_id] = {}
-    v1._gateway_responses[api_id] = {}
-
-
-def _import_api_settings(v1: Any, api_id: str, spec: dict[str, Any]) -> None:
-    api = v1._rest_apis[api_id]
-    info = spec.get("info") or {}
-    if info.get("title"):
-        api["name"] = str(info["title"])
-    if info.get("version"):
-        api["version"] = str(info["version"])
-    if info.get("description"):
-        api["description"] = str(info["description"])
-    if "x-amazon-apigateway-binary-media-types" in spec:
-        api["binaryMediaTypes"] = list(spec["x-amazon-apigateway-binary-media-types"] or [])
-    if "x-amazon-apigateway-api-key-source" in spec:
-        api["apiKeySource"] = str(spec["x-amazon-apigateway-api-key-source"]).upper()
-    if "x-amazon-apigateway-minimum-compression-size" in spec:
-        api["minimumCompressionSize"] = spec["x-amazon-apigateway-minimum-compression-size"]
-    if "x-amazon-apigateway-policy" in spec:
-        api["policy"] = json.dumps(spec["x-amazon-apigateway-policy"])
-
-
-def _schemas(spec: dict[str, Any]) -> dict[str, Any]:
-    schemas = spec.get("definitions") or (spec.get("components") or {}).get("schemas") or {}
-    return schemas if isinstance(schemas, dict) else {}
-
-
-def _model_name(ref: str) -> str | None:
-    for prefix in _MODEL_REF_PREFIXES:
-        if ref.startswith(prefix):
-            return ref[len(prefix) :]
-    return None
-
-
-def _model_schema(api_id: str, schema: Any) -> Any:
-    """A schema with document-local refs rewritten to model URLs, as API Gateway stores them."""
-    if isinstance(schema, dict):
-        rewritten = {key: _model_schema(api_id, value) for key, value in schema.items()}
-        ref = schema.get("$ref")
-        name = _model_name(ref) if isinstance(ref, str) else None
-        if name is not None:
-            rewritten["$ref"] = f"https://apigateway.amazonaws.com/restapis/{api_id}/models/{name}"
-        return rewritten
-    if isinstance(schema, list):
-        return [_model_schema(api_id, item) for item in schema]
-    return schema
-
-
-def _import_models(v1: Any, api_id: str, spec: dict[str, Any]) -> None:
-    for name, schema in _schemas(spec).items():
-        v1._create_model(
-            api_id,
-            {
-                "name": name,
-                "contentType": "application/json",
-                "schema": json.dumps(_model_schema(api_id, schema)),
-            },
-        )
-
-
-def _import_request_validators(v1: Any, api_id: str, spec: dict[str, Any]) -> dict[str, str]:
-    """Validators by name -> id; in merge mode a validator of the same name is updated in place."""
-    existing = {validator["name"]: validator for validator in v1._request_validators.get(api_id, {}).values()}
-    ids: dict[str, str] = {}
-    for name, settings in (spec.get("x-amazon-apigateway-request-validators") or {}).items():
-        fields = {
-            "validateRequestBody": bool((settings or {}).get("validateRequestBody", False)),
-            "validateRequestParameters": bool((settings or {}).get("validateRequestParameters", False)),
-        }
-        if name in existing:
-            existing[name].update(fields)
-            ids[name] = existing[name]["id"]
-        else:
-            _status, _headers, body = v1._create_request_validator(api_id, {"name": name, **fields})
-            ids[name] = json.loads(body)["id"]
-    return ids
-
-
-def _ensure_resource(v1: Any, api_id: str, path: str) -> str:
-    resources = v1._resources[api_id]
-    resource_id = next(rid for rid, res in resources.items() if res.get("path") == "/")
-    for segment in [part for part in path.strip("/").split("/") if part]:
-        child = next(
-            (
-                rid
-                for rid, res in resources.items()
-                if res.get("parentId") == resource_id and res.get("pathPart") == segment
-            ),
-            None,
-        )
-        if child is None:
-            _status, _headers, body = v1._create_resource(api_id, resource_id, {"pathPart": segment})
-            child = json.loads(body)["id"]
-        resource_id = child
-    return resource_id
-
-
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    """Follow a document-local $ref (parameters, request bodies, responses)."""
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-        target: Any = spec
-        for part in node["$ref"][2:].split("/"):
-            key = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(key) if isinstance(target, dict) else None
-        node = target
-    return node
-
-
-def _request_parameters(
-    spec: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any]
-) -> dict[str, bool]:
-    parameters: dict[str, bool] = {}
-    for raw in [*(path_item.get("parameters") or []), *(operation.get("parameters") or [])]:
-        parameter = _resolve(spec, raw) or {}
-        location = _PARAMETER_LOCATIONS.get(parameter.get("in", ""))
-        if location and parameter.get("name"):
-            required = bool(parameter.get("required", False))
-            parameters[f"method.request.{location}.{parameter['name']}"] = required
-    return parameters
-
-
-def _request_models(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, str]:
-    models: dict[str, str] = {}
-    body = _resolve(spec, operation.get("requestBody")) or {}
-    for content_type, media in (body.get("content") or {}).items():
-        ref = ((media or {}).get("schema") or {}).get("$ref")
-        name = _model_name(ref) if isinstance(ref, str) else None
-        if name:
-            models[content_type] = name
-    for parameter in operation.get("parameters") or []:  # Swagger 2.0 body parameter
-        resolved = _resolve(spec, parameter) or {}
-        ref = (resolved.get("schema") or {}).get("$ref") if resolved.get("in") == "body" else None
-        name = _model_name(ref) if isinstance(ref, str) else None
-        if name:
-            models["application/json"] = name
-    return models
-
-
-@dataclass(frozen=True)
-class _ImportContext:
-    v1: Any
-    api_id: str
-    spec: dict[str, Any]
-    scheme_map: dict[str, Any]
-    validators: dict[str, str]
-
-
-def _import_operation(
-    context: _ImportContext,
-    resource_id: str,
-    method: str,
-    operation: dict[str, Any],
-    path_item: dict[str, Any],
-) -> None:
-    v1, api_id, spec, validators = context.v1, context.api_id, context.spec, context.validators
-    http_method = "ANY" if method.lower() == "x-amazon-apigateway-any-method" else method.upper()
-    # "API Gateway doesn't use root level security defined in the OpenAPI specification. Hence
-    # security needs to be defined at an operation level to be appropriately applied."
-    security = operation.get("security")
-    method_data = v1._method_security(security, context.scheme_map)
-    method_data["operationName"] = operation.get("operationId", "")
-    method_data["requestParameters"] = _request_parameters(spec, path_item, operation)
-    method_data["requestModels"] = _request_models(spec, operation)
-    validator_name = operation.get("x-amazon-apigateway-request-validator") or spec.get(
-        "x-amazon-apigateway-request-validator"
-    )
-    if validator_name in validators:
-        method_data["requestValidatorId"] = validators[validator_name]
-    v1._put_method(api_id, resource_id, http_method, method_data)
-
-    for status, raw in (operation.get("responses") or {}).items():
-        if not str(status).isdigit():
-            continue
-        response = _resolve(spec, raw) or {}
-        v1._put_method_response(
-            api_id,
-            resource_id,
-            http_method,
-            str(status),
-            {
-                "responseParameters": {
-                    f"method.response.header.{name}": False for name in (response.get("headers") or {})
-                },
-                "responseModels": {
-                    content_type: name
-                    for content_type, media in (response.get("content") or {}).items()
-                    if (name := _model_name(((media or {}).get("schema") or {}).get("$ref") or ""))
-                },
-            },
-        )
-
-    integration = operation.get("x-amazon-apigateway-integration")
-    if not integration:
-        return
-    data = {
-        "type": str(integration.get("type", "")).upper(),
-        "httpMethod": integration.get("httpMethod"),
-        "uri": integration.get("uri", ""),
-        "passthroughBehavior": str(integration.get("passthroughBehavior", "when_no_match")).upper(),
-        "timeoutInMillis": int(integration.get("timeoutInMillis", 29000)),
-        "requestParameters": integration.get("requestParameters") or {},
-        "requestTemplates": integration.get("requestTemplates") or {},
-        "credentials": integration.get("credentials"),
-        "contentHandling": integration.get("contentHandling"),
-        "cacheKeyParameters": integration.get("cacheKeyParameters") or [],
-    }
-    if integration.get("connectionType"):
-        data["connectionType"] = str(integration["connectionType"]).upper()
-    v1._put_integration(api_id, resource_id, http_method, data)
-    for pattern, response in (integration.get("responses") or {}).items():
-        v1._put_integration_response(
-            api_id,
-            resource_id,
-            http_method,
-            str((response or {}).get("statusCode", "200")),
-            {
-                "selectionPattern": None if pattern == "default" else pattern,
-                "responseParameters": (response or {}).get("responseParameters") or {},
-                "responseTemplates": (response or {}).get("responseTemplates") or {},
-                "contentHandling": (response or {}).get("contentHandling"),
-            },
-        )
-
-
-def _import_gateway_responses(v1: Any, api_id: str, spec: dict[str, Any]) -> None:
-    for response_type, response in (spec.get("x-amazon-apigateway-gateway-responses") or {}).items():
-        v1._put_gateway_response(
-            api_id,
-            response_type,
-            {
-                "statusCode": (response or {}).get("statusCode"),
-                "responseParameters": (response or {}).get("responseParameters") or {},
-                "responseTemplates": (response or {}).get("responseTemplates") or {},
-            },
-        )
+    for patch in PATCHES:
+        if patch.install is not None:
+            patch.install(v1)

@@ -1,5 +1,5 @@
 """Facts the API promises, defined once: openapi/api.yaml states the same numbers and names,
-and tests/unit/test_contract.py fails when the two disagree."""
+and tests/contract/test_contract.py fails when the two disagree."""
 
 from typing import Final
 

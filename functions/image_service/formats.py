@@ -6,7 +6,7 @@ take beside the pixels, the Pillow plugin that opens it) is read from here.
 Code that differs by format beyond data (reading a container: container_layout; removing embedded
 metadata: embedded_metadata) keys its per-format functions by `ImageFormat.key`, and
 tests/unit/test_formats.py checks each covers every format. openapi/api.yaml lists the content
-types again (a copy: tests/unit/test_contract.py compares it)."""
+types again (a copy: tests/contract/test_contract.py compares it)."""
 
 from dataclasses import dataclass
 from typing import Final, Literal, get_args

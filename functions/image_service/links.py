@@ -92,8 +92,9 @@ class LinkService:
         record = self.images.record(claims.image_id)
         if record is None:
             raise LinkNotFoundError("No such link.")
-        ring = self.state.get(record.tenant_id)
-        version = None if ring is None else ring.usable(claims.key_version)
+        version = self.state.version(record.tenant_id, claims.key_version)
+        if version is not None and not version.usable:
+            version = None  # revoked
         key = None if version is None else self.secrets.material(record.tenant_id, version.secret_version_id)
         if key is None or not link_tokens.verify(parsed, tenant_id=record.tenant_id, key=key):
             raise LinkNotFoundError("No such link.")

@@ -1,5 +1,5 @@
 """Request, response and stored-record models. openapi/api.yaml describes the same shapes;
-tests/unit/test_contract.py compares them field by field.
+tests/contract/test_contract.py compares them field by field.
 
 Every model builds its validator and serializer on first use (`defer_build`), not at import: each
 function uses a few of these models, and its cold start pays for those alone."""

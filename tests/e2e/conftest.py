@@ -8,17 +8,10 @@ import os
 import uuid
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
-import boto3
 import pytest
-import requests
 
-from image_service import contract
-from tests.fixtures.images import photo
-
-__all__ = ["photo"]  # re-exported: the e2e tests import it from here
+from tests.fixtures.deployed_api import Api, Storage
 
 
 def _required(name: str) -> str:
@@ -26,38 +19,6 @@ def _required(name: str) -> str:
     if not value:
         pytest.fail(f"{name} is not set: run the end-to-end tests with `nox -s tests` (it deploys the stack)")
     return value
-
-
-@dataclass
-class Api:
-    base_url: str
-    api_key: str
-    http: requests.Session = field(default_factory=requests.Session)
-
-    def url(self, path: str) -> str:
-        return f"{self.base_url}{path}"
-
-    def request(
-        self, method: str, path: str, *, key: str | None = "default", **kwargs: Any
-    ) -> requests.Response:
-        headers = dict(kwargs.pop("headers", {}))
-        if key == "default":
-            headers["x-api-key"] = self.api_key
-        elif key is not None:
-            headers["x-api-key"] = key
-        return self.http.request(method, self.url(path), headers=headers, timeout=60, **kwargs)
-
-    def list_all(self, user_id: str) -> list[dict[str, Any]]:
-        """Every image of a user, following next_cursor page by page."""
-        images: list[dict[str, Any]] = []
-        params = {"user_id": user_id, "limit": "100"}
-        while True:
-            page = self.request("GET", "/v1/images", params=params)
-            assert page.status_code == 200, page.text
-            images += page.json()["images"]
-            if "next_cursor" not in page.json():
-                return images
-            params["cursor"] = page.json()["next_cursor"]
 
 
 @pytest.fixture(scope="session")
@@ -69,72 +30,6 @@ def api() -> Api:
 def second_api(api: Api) -> Api:
     """The same API with another key: another tenant (terraform/emulator.tfvars declares it)."""
     return Api(api.base_url, _required("IMAGE_SERVICE_SECOND_API_KEY"))
-
-
-@dataclass
-class Storage:
-    """Read-only view of the bucket and table, to prove what the API did (or did not) store."""
-
-    bucket: str
-    table: str
-    uploads_table: str
-
-    def object_count(self) -> int:
-        pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
-        return sum(page.get("KeyCount", 0) for page in pages)
-
-    def item_count(self) -> int:
-        return int(boto3.client("dynamodb").scan(TableName=self.table, Select="COUNT")["Count"])
-
-    def keys(self, prefix: str) -> list[str]:
-        pages = (
-            boto3.client("s3").get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
-        )
-        return [item["Key"] for page in pages for item in page.get("Contents", [])]
-
-    def pending_upload(self, image_id: str) -> dict[str, Any] | None:
-        item = boto3.client("dynamodb").get_item(TableName=self.uploads_table, Key={"id": {"S": image_id}})
-        return item.get("Item")
-
-    def object_bytes(self, image_id: str) -> bytes:
-        return boto3.client("s3").get_object(Bucket=self.bucket, Key=f"images/{image_id}")["Body"].read()
-
-    def _scan(self, table: str, attributes: str) -> list[dict[str, Any]]:
-        pages = (
-            boto3.client("dynamodb")
-            .get_paginator("scan")
-            .paginate(TableName=table, ProjectionExpression=attributes, ConsistentRead=True)
-        )
-        return [item for page in pages for item in page["Items"]]
-
-    def audit(self) -> list[str]:
-        """Everything stored out of step, one line each (empty: in step). Every image item's
-        object exists; every object belongs to an image item (its bytes under images/, its
-        variants under variants/{image_id}/), except the bytes of an upload still pending under
-        the staging prefix (an expiring record: the uploads table's TTL and the lifecycle rule
-        remove both). Current objects only: noncurrent versions are the recovery window."""
-        items = {
-            item["image_id"]["S"]: item["object_key"]["S"]
-            for item in self._scan(self.table, "image_id, object_key")
-        }
-        pending = {item["id"]["S"] for item in self._scan(self.uploads_table, "id")}
-        keys = set(self.keys(""))
-        problems = [
-            f"image item {image_id} without its object {key}"
-            for image_id, key in sorted(items.items())
-            if key not in keys
-        ]
-        for key in sorted(keys):
-            prefix, _, rest = key.partition("/")
-            image_id = rest.split("/", 1)[0]
-            if prefix == "images" and items.get(image_id) == key:
-                continue
-            if prefix == "variants" and image_id in items and rest.count("/") == 1:
-                continue
-            if f"{prefix}/" == contract.STAGING_PREFIX and image_id in pending and "/" not in rest:
-                continue
-            problems.append(f"object {key} without its image item")
-        return problems
 
 
 @pytest.fixture(scope="session")

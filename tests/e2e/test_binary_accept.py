@@ -8,7 +8,7 @@ import base64
 
 import pytest
 
-from tests.e2e.conftest import Api
+from tests.fixtures.deployed_api import Api
 from tests.fixtures.images import png
 
 

@@ -6,7 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.e2e.conftest import Api, Storage, photo
+from tests.fixtures.deployed_api import Api, Storage
+from tests.fixtures.images import photo
 
 UPLOADS = 50
 WORKERS = 16

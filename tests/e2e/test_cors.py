@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.e2e.conftest import Api
+from tests.fixtures.deployed_api import Api
 
 IMAGES = "/v1/images"
 IMAGE = "/v1/images/11111111-2222-4333-8444-555555555555"

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from devtools import paths
-from tests.e2e.conftest import Api, Storage
+from tests.fixtures.deployed_api import Api, Storage
 from tests.fixtures.images import png
 from tests.fixtures.ports import free_port
 

@@ -4,7 +4,8 @@ image back, and only one image is stored."""
 import base64
 import uuid
 
-from tests.e2e.conftest import Api, Storage, photo
+from tests.fixtures.deployed_api import Api, Storage
+from tests.fixtures.images import photo
 
 
 def test_a_retried_upload_is_stored_once(api: Api, storage: Storage, user_id: str) -> None:

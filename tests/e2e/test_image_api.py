@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from devtools.function_profile import noise_png
+from bench.function_profile import noise_png
 from image_service import contract
-from tests.e2e.conftest import Api, Storage, photo
-from tests.fixtures.images import GIF, JPEG, WEBP, png, png_bomb
+from tests.fixtures.deployed_api import Api, Storage
+from tests.fixtures.images import GIF, JPEG, WEBP, photo, png, png_bomb
 
 
 def upload(api: Api, user_id: str, data: bytes, name: str, **fields: object) -> dict[str, object]:

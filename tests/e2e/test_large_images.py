@@ -5,7 +5,6 @@ through a presigned GET, byte for byte."""
 import hashlib
 import io
 import os
-from typing import Any
 
 import boto3
 import pytest
@@ -13,7 +12,7 @@ import requests
 from PIL import Image
 
 from image_service import contract
-from tests.e2e.conftest import Api, Storage
+from tests.fixtures.deployed_api import Api, Storage, complete, send, start
 from tests.fixtures.images import JPEG, png
 
 
@@ -30,26 +29,6 @@ def twenty_mb_png() -> bytes:
     data = large_png()
     assert len(data) > 20_000_000
     return data
-
-
-def start(api: Api, user_id: str, content_type: str = "image/png", **fields: Any) -> dict[str, Any]:
-    body = {"user_id": user_id, "image_name": "big.png", "content_type": content_type, **fields}
-    response = api.request("POST", "/v1/images/uploads", json=body)
-    assert response.status_code == 201, response.text
-    assert response.headers["Location"] == response.json()["complete_path"]
-    ticket: dict[str, Any] = response.json()
-    return ticket
-
-
-def send(ticket: dict[str, Any], data: bytes, **field_changes: str) -> requests.Response:
-    """The client's upload: the form fields, then the file, as multipart/form-data."""
-    post = ticket["upload"]
-    fields = {**post["fields"], **field_changes}
-    return requests.post(post["url"], data=fields, files={"file": ("big", data)}, timeout=120)
-
-
-def complete(api: Api, ticket: dict[str, Any]) -> requests.Response:
-    return api.request("POST", ticket["complete_path"])
 
 
 def test_a_20_mb_image_round_trips_byte_for_byte(

@@ -16,8 +16,8 @@ from PIL import Image
 
 from devtools import backfill as backfill_entry
 from image_service import contract
-from tests.e2e.conftest import Api, Storage
-from tests.e2e.test_swagger_ui import CHROMIUM_FLAGS, _chromium
+from tests.fixtures.chromium import CHROMIUM_FLAGS, chromium
+from tests.fixtures.deployed_api import Api, Storage
 from tests.fixtures.images import JPEG, avif, heic, tagged
 
 CHROME_ACCEPT = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
@@ -76,7 +76,7 @@ def test_a_heic_photo_round_trips_and_its_webp_variant_renders_in_chromium(api: 
     assert variant.headers["Content-Type"] == "image/webp"
     # When Chromium shows the WebP variant (and is offered the HEIC itself)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
             shown = page.evaluate(

@@ -4,7 +4,7 @@ once, newest first, and the last page has no cursor."""
 import base64
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.e2e.conftest import Api
+from tests.fixtures.deployed_api import Api
 from tests.fixtures.images import png
 
 TOTAL = 250

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from devtools import paths
-from tests.e2e.conftest import Api
+from tests.fixtures.deployed_api import Api
 
 pytestmark = pytest.mark.emulator_only
 

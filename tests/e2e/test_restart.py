@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from devtools import emulator_process, paths
-from tests.e2e.conftest import Api
+from tests.fixtures.deployed_api import Api
 from tests.fixtures.images import png
 
 pytestmark = pytest.mark.emulator_only

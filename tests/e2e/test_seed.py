@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e.conftest import Api
+from tests.fixtures.deployed_api import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 

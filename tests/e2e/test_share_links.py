@@ -18,7 +18,7 @@ from PIL import Image
 
 from image_service import contract, link_tokens
 from image_service.link_tokens import LinkClaims
-from tests.e2e.conftest import Api, Storage
+from tests.fixtures.deployed_api import Api, Storage
 
 SETTING = "ALLOW_ARBITRARY_VARIANTS"
 

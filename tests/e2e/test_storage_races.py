@@ -12,8 +12,8 @@ import requests
 from PIL import Image
 
 from image_service import contract
-from tests.e2e.conftest import Api, Storage, photo
-from tests.e2e.test_large_images import complete, send, start
+from tests.fixtures.deployed_api import Api, Storage, complete, send, start
+from tests.fixtures.images import photo
 
 COMPLETERS = 8
 ROUNDS = 3

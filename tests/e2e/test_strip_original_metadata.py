@@ -11,7 +11,7 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.e2e.conftest import Api, Storage
+from tests.fixtures.deployed_api import Api, Storage
 from tests.fixtures.images import GPS_IFD, ORIENTATION, exif_of, tagged
 
 SETTING = "STRIP_ORIGINAL_METADATA"

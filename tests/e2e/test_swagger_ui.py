@@ -3,7 +3,6 @@ the key, runs "Try it out" on the list operation and sees the image uploaded bef
 
 import base64
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,33 +11,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from devtools import api_docs
-from tests.e2e.conftest import Api, photo
-
-# Flags for a closed network: no background calls to Google's services.
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        pytest.skip(
-            "no Chromium: install Debian's `chromium` package (apt-get install chromium) to run the browser test"
-        )
-    return path
+from tests.fixtures.chromium import CHROMIUM_FLAGS, chromium
+from tests.fixtures.deployed_api import Api
+from tests.fixtures.images import photo
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = _chromium()
+    executable = chromium()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield launched

@@ -3,7 +3,8 @@ images (OWASP API1, broken object-level authorisation)."""
 
 import base64
 
-from tests.e2e.conftest import Api, Storage, photo
+from tests.fixtures.deployed_api import Api, Storage
+from tests.fixtures.images import photo
 
 
 def test_another_key_gets_404_everywhere_and_changes_nothing(

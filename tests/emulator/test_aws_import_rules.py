@@ -5,31 +5,27 @@ In-process, against the pinned MiniStack (no server). Each test names the AWS ru
 import asyncio
 import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import yaml
 
-from emulator import ministack_compat
-from tests.emulator.test_ministack_compat import call, new_api, spec_body
+from emulator.patches import binary_responses
+from tests.fixtures.ministack_api import (
+    FUNCTION_URI,
+    as_body,
+    call,
+    compat_document,
+    methods_by_path,
+    new_api,
+    project_spec_body,
+)
 
 pytestmark = pytest.mark.emulator
 
-FUNCTION_URI = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
 )
-
-
-@pytest.fixture
-def apigw() -> Iterator[Any]:
-    from ministack.services import apigateway_v1
-
-    ministack_compat.install()
-    apigateway_v1.reset()
-    yield apigateway_v1
-    apigateway_v1.reset()
 
 
 def keyed_document(*, root_security: bool, operation_security: bool) -> dict[str, Any]:
@@ -92,13 +88,31 @@ def test_the_project_spec_imports_with_fail_on_warnings(apigw: Any) -> None:
     warning, keyed everywhere but on the CORS preflights and the share-link path (its GET, and
     the 405 its other methods get)."""
     api_id = new_api(apigw)
+    spec = yaml.safe_load(project_spec_body())
 
     status, api = call(
-        apigw, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"], "failonwarnings": ["true"]}
+        apigw,
+        "PUT",
+        f"/restapis/{api_id}",
+        project_spec_body(),
+        {"mode": ["overwrite"], "failonwarnings": ["true"]},
     )
 
     assert status == 200, api
     assert "warnings" not in api
+    # every operation of the spec is a method of its resource, and nothing else is
+    methods = {"get", "post", "put", "patch", "delete", "options", "x-amazon-apigateway-any-method"}
+    declared = {
+        path: {
+            "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
+            for method in item
+            if method in methods
+        }
+        for path, item in spec["paths"].items()
+    }
+    imported = methods_by_path(apigw, api_id)
+    assert {path: imported[path] for path in declared} == declared
+    assert all(not methods for path, methods in imported.items() if path not in declared)
     for resource in apigw._resources[api_id].values():
         for http_method, settings in (resource.get("resourceMethods") or {}).items():
             keyless = http_method == "OPTIONS" or resource["path"] == "/v1/shared/{token}"
@@ -109,8 +123,8 @@ def test_the_project_spec_imports_with_fail_on_warnings(apigw: Any) -> None:
 
 
 def with_image_response(schema: dict[str, Any]) -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(spec_body())
-    get = document["paths"]["/v1/images/{image_id}"]["get"]
+    document = compat_document()
+    get = document["paths"]["/v1/things/{thing_id}"]["get"]
     get["responses"]["200"]["content"]["image/png"]["schema"] = schema
     return document
 
@@ -131,9 +145,9 @@ def test_import_warnings_roll_back_an_import_with_fail_on_warnings(
     warnings arise "for minor issues like a missing model reference. If a warning occurs, the
     operation will continue if the failonwarnings=false query expression is appended to the
     request URL. Otherwise, the updates will be rolled back"."""
-    # Given the project's API imported, and a document that AWS would warn about
+    # Given an API imported, and a document that AWS would warn about
     api_id = new_api(apigw)
-    call(apigw, "PUT", f"/restapis/{api_id}", spec_body(), {"mode": ["overwrite"]})
+    call(apigw, "PUT", f"/restapis/{api_id}", as_body(compat_document()), {"mode": ["overwrite"]})
     before = json.dumps(apigw._resources[api_id], sort_keys=True, default=str)
     document = json.dumps(with_image_response(schema)).encode()
 
@@ -155,7 +169,7 @@ def test_import_warnings_roll_back_an_import_with_fail_on_warnings(
 def test_model_names_must_be_alphanumeric(apigw: Any) -> None:
     """AWS, "Amazon API Gateway important notes for REST APIs": "Model names can only contain
     alphanumeric characters.\""""
-    document = yaml.safe_load(spec_body())
+    document = compat_document()
     document["components"]["schemas"]["Image_Bytes"] = {"type": "object"}
     api_id = new_api(apigw)
 
@@ -186,7 +200,7 @@ def proxy_response(
         return {"body": envelope}, None
 
     monkeypatch.setattr(apigw, "_call_lambda_raw", lambda_returning_png)
-    resource = {"id": "r", "path": "/v1/images/{image_id}", "resourceMethods": {"GET": {}}}
+    resource = {"id": "r", "path": "/v1/things/{thing_id}", "resourceMethods": {"GET": {}}}
     integration = {"type": "AWS_PROXY", "uri": FUNCTION_URI}
     status, response_headers, body = asyncio.run(
         apigw._invoke_lambda_proxy_v1(
@@ -195,7 +209,7 @@ def proxy_response(
             "api",
             {},
             resource,
-            "/v1/images/x",
+            "/v1/things/x",
             "GET",
             headers,
             b"",
@@ -244,4 +258,4 @@ def test_the_first_accept_media_type_decides(accept: str | None, *, binary: bool
     """AWS, "Amazon API Gateway important notes for REST APIs": "When a request contains multiple
     media types in its Accept header, API Gateway only honors the first Accept media type."
     (MiniStack compared the whole header.)"""
-    assert ministack_compat.media_type_matches(accept, ["image/png"]) is binary
+    assert binary_responses.media_type_matches(accept, ["image/png"]) is binary

@@ -42,6 +42,7 @@ from typing import Any
 import requests
 import schemathesis
 from hypothesis import strategies as st
+from requests.structures import CaseInsensitiveDict
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from image_service import contract, link_tokens  # functions/ is on PYTHONPATH (noxfile's fuzz session)
@@ -50,6 +51,13 @@ from image_service.image_verification import sniff_content_type
 from image_service.presets import DEFAULT_PRESETS
 from tests.fixtures.images import GIF, JPEG, WEBP, png
 from tests.fuzz.hostile_images import ACCEPTABLE, BROKEN
+
+# A test case of any operation (Case is generic in its operation type).
+type Case = schemathesis.Case[Any]
+# schemathesis.hook gets apply_to at runtime (its __dict__ is the dispatcher's): typed here.
+apply_to: Callable[..., Callable[[Callable[..., Any]], Callable[..., Any]]] = vars(schemathesis.hook)[
+    "apply_to"
+]
 
 USER_PREFIX = "fuzz-"
 _USER_ID = re.compile(contract.USER_ID_PATTERN)
@@ -209,15 +217,15 @@ def fuzz_user(value: Any) -> Any:
     return (USER_PREFIX + value)[:_MAX_USER_ID_CHARS]
 
 
-@schemathesis.hook.apply_to(operation_id="uploadImage")
-@schemathesis.hook.apply_to(operation_id="startUpload")
+@apply_to(operation_id="uploadImage")
+@apply_to(operation_id="startUpload")
 def map_body(_context: schemathesis.HookContext, body: Any) -> Any:
     if isinstance(body, dict) and "user_id" in body:
         return {**body, "user_id": fuzz_user(body["user_id"])}
     return body
 
 
-@schemathesis.hook.apply_to(operation_id="listImages")
+@apply_to(operation_id="listImages")
 def map_query(_context: schemathesis.HookContext, query: Any) -> Any:
     if isinstance(query, dict) and "user_id" in query:
         return {**query, "user_id": fuzz_user(query["user_id"])}
@@ -225,14 +233,14 @@ def map_query(_context: schemathesis.HookContext, query: Any) -> Any:
 
 
 @schemathesis.hook
-def map_case(_context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+def map_case(_context: schemathesis.HookContext, case: Case) -> Case:
     """Make test cases what a real client sends where the schema cannot say it (per operation)."""
     mapper = _CASE_MAPPERS.get(_operation_id(case) or "")
     return case if mapper is None else mapper(case)
 
 
 @schemathesis.hook
-def after_call(_context: schemathesis.HookContext, case: schemathesis.Case, response: Any) -> None:
+def after_call(_context: schemathesis.HookContext, case: Case, response: Any) -> None:
     """Follow what the stack stored: send bytes to each started upload, remember images."""
     operation_id = _operation_id(case)
     body = _json(response)
@@ -242,13 +250,14 @@ def after_call(_context: schemathesis.HookContext, case: schemathesis.Case, resp
     if not isinstance(body, dict) or not isinstance(body.get("image_id"), str):
         return
     if operation_id == "startUpload" and response.status_code == 201:
-        _send_to_s3(body, declared=(case.body or {}).get("content_type", ""))
+        intent = case.body if isinstance(case.body, dict) else {}
+        _send_to_s3(body, declared=str(intent.get("content_type", "")))
     elif (operation_id, response.status_code) in (("uploadImage", 201), ("completeUpload", 200)):
         STORED.stored(body["image_id"])
 
 
 @schemathesis.check
-def broken_images_are_refused(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
+def broken_images_are_refused(ctx: Any, response: Any, case: Case) -> bool | None:
     """A broken image (truncated, forged dimensions, data after its end) is refused with a 4xx
     error and never stored, whether it comes inline or through a completed large upload."""
     operation_id = _operation_id(case)
@@ -266,7 +275,7 @@ def broken_images_are_refused(ctx: Any, response: Any, case: schemathesis.Case) 
 
 
 @schemathesis.check
-def forged_links_are_not_found(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
+def forged_links_are_not_found(ctx: Any, response: Any, case: Case) -> bool | None:
     """A forged share link (a genuine one with any change) gets the one 404 `not_found`: never
     the image, never the 410 that would tell a forger the rest of the token was right."""
     if _operation_id(case) != "getSharedImage":
@@ -282,9 +291,7 @@ def forged_links_are_not_found(ctx: Any, response: Any, case: schemathesis.Case)
 
 
 @schemathesis.hook
-def filter_failure(
-    _context: schemathesis.HookContext, failure: Any, case: schemathesis.Case, response: Any
-) -> bool:
+def filter_failure(_context: schemathesis.HookContext, failure: Any, case: Case, response: Any) -> bool:
     """A schema-valid upload or completion of a broken image is rightly refused (the schema cannot
     say that bytes must decode): that refusal, with the error JSON, is not "positive data
     rejected". broken_images_are_refused checks those cases instead; every other failure stands."""
@@ -301,12 +308,12 @@ def filter_failure(
     return True
 
 
-def _operation_id(case: schemathesis.Case) -> str | None:
+def _operation_id(case: Case) -> str | None:
     operation_id = case.operation.definition.raw.get("operationId")
     return operation_id if isinstance(operation_id, str) else None
 
 
-def _file_of(case: schemathesis.Case) -> str:
+def _file_of(case: Case) -> str:
     """The upload's `file` when it is text (negative cases may send anything there)."""
     file = case.body.get("file") if isinstance(case.body, dict) else None
     return file if isinstance(file, str) else ""
@@ -337,7 +344,7 @@ def _send_to_s3(ticket: dict[str, Any], *, declared: str) -> None:
         STORED.sent_to(ticket["image_id"], name)
 
 
-def _on_a_staged_upload(case: schemathesis.Case) -> schemathesis.Case:
+def _on_a_staged_upload(case: Case) -> Case:
     """A positive completion completes an upload whose bytes were sent (a drawn id names none)."""
     image_id = STORED.a_waiting_upload() if _positive(case) else None
     if image_id is not None:
@@ -345,7 +352,7 @@ def _on_a_staged_upload(case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
-def _on_a_stored_image(case: schemathesis.Case) -> schemathesis.Case:
+def _on_a_stored_image(case: Case) -> Case:
     """A positive GET names an image the run stored, so the drawn variant parameters resize it."""
     image_id = STORED.an_image() if _positive(case) else None
     if image_id is not None:
@@ -353,7 +360,7 @@ def _on_a_stored_image(case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
-def _a_known_preset_alone(case: schemathesis.Case) -> schemathesis.Case:
+def _a_known_preset_alone(case: Case) -> Case:
     """A positive GET naming a preset names one of the deployment's, and alone (a drawn name, or
     a preset with free-form parameters, is rightly refused: 400)."""
     if _positive(case) and isinstance(case.query, dict) and "preset" in case.query:
@@ -363,14 +370,15 @@ def _a_known_preset_alone(case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
-def _a_known_preset_in_the_body(case: schemathesis.Case) -> schemathesis.Case:
+def _a_known_preset_in_the_body(case: Case) -> Case:
     """A positive link request names a preset of the deployment's (or none)."""
-    if _positive(case) and isinstance(case.body, dict) and isinstance(case.body.get("preset"), str):
-        case.body = {**case.body, "preset": _PRESETS[len(case.body["preset"]) % len(_PRESETS)]}
+    drawn = case.body.get("preset") if isinstance(case.body, dict) else None
+    if _positive(case) and isinstance(case.body, dict) and isinstance(drawn, str):
+        case.body = {**case.body, "preset": _PRESETS[len(drawn) % len(_PRESETS)]}
     return case
 
 
-def _a_made_or_forged_link(case: schemathesis.Case) -> schemathesis.Case:
+def _a_made_or_forged_link(case: Case) -> Case:
     """A positive share-link GET fetches a link the run made, or a forgery of one (in turn)."""
     if _positive(case):
         LINKS.ensure_some(case.operation.schema.get_base_url())
@@ -380,20 +388,21 @@ def _a_made_or_forged_link(case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
-def _fresh_idempotency_key(case: schemathesis.Case) -> schemathesis.Case:
+def _fresh_idempotency_key(case: Case) -> Case:
     """An Idempotency-Key names one upload ("unique per upload (a UUID)", says the spec): the same
     key with another body is a client error (422), and with the same body it answers with the
     first image, even one deleted since. Schemathesis draws keys from a small space ("0", "A", ...)
     and would reuse them across unrelated uploads, so every valid key becomes a fresh UUID, as a
     client makes it; invalid keys are sent as drawn (400). tests/e2e/test_idempotency.py covers
     retries."""
-    key = (case.headers or {}).get("Idempotency-Key")
+    headers = case.headers or CaseInsensitiveDict()
+    key = headers.get("Idempotency-Key")
     if isinstance(key, str) and _IDEMPOTENCY_KEY.fullmatch(key):
-        case.headers = {**(case.headers or {}), "Idempotency-Key": str(uuid.uuid4())}
+        case.headers = CaseInsensitiveDict({**headers, "Idempotency-Key": str(uuid.uuid4())})
     return case
 
 
-def _no_invented_cursor(case: schemathesis.Case) -> schemathesis.Case:
+def _no_invented_cursor(case: Case) -> Case:
     """A cursor is opaque: only the API makes valid ones (a schema-valid string such as "0" is
     rightly refused with 400). Positive cases therefore list from the start; negative cases keep
     the drawn cursor, and tests/unit/test_paging.py covers forged and foreign cursors."""
@@ -402,16 +411,18 @@ def _no_invented_cursor(case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
-def _no_invented_precondition(case: schemathesis.Case) -> schemathesis.Case:
+def _no_invented_precondition(case: Case) -> Case:
     """If-Match names a version the server gave out; a drawn string names none, and 412 is the
     right answer to it. Positive cases therefore edit unconditionally; negative cases keep it, and
     tests/unit/test_update_image.py covers current, stale and weak tags."""
     if _positive(case) and case.headers:
-        case.headers = {name: value for name, value in case.headers.items() if name != "If-Match"}
+        case.headers = CaseInsensitiveDict(
+            {name: value for name, value in case.headers.items() if name != "If-Match"}
+        )
     return case
 
 
-_CASE_MAPPERS: dict[str, Callable[[schemathesis.Case], schemathesis.Case]] = {
+_CASE_MAPPERS: dict[str, Callable[[Case], Case]] = {
     "uploadImage": _fresh_idempotency_key,
     "listImages": _no_invented_cursor,
     "updateImage": _no_invented_precondition,
@@ -423,7 +434,7 @@ _CASE_MAPPERS: dict[str, Callable[[schemathesis.Case], schemathesis.Case]] = {
 }
 
 
-def _positive(case: schemathesis.Case) -> bool:
+def _positive(case: Case) -> bool:
     """Whether schemathesis generated this case as valid (so it expects it to be accepted)."""
     return case.meta is not None and case.meta.generation.mode.is_positive
 
@@ -440,4 +451,5 @@ def image_bytes(_ctx: schemathesis.DeserializationContext, response: schemathesi
         raise ValueError(f"a {labelled} response whose body is not image bytes: {err}") from err
     if sniffed != labelled:
         raise ValueError(f"a response labelled {labelled} holds {sniffed} bytes")
-    return response.content.decode("latin-1")
+    text: str = response.content.decode("latin-1")
+    return text

@@ -5,6 +5,7 @@ the files) and fails only when Lambda imports it; this reads every shared object
 
 import json
 import zipfile
+from typing import Literal
 
 import pytest
 
@@ -25,7 +26,7 @@ def shared_objects(architecture: str) -> dict[str, int]:
                 header = member.read(20)
             if header[:4] == ELF_MAGIC:
                 # e_machine: 2 bytes at offset 18, in the byte order e_ident[5] names (1 = little).
-                order = "little" if header[5] == 1 else "big"
+                order: Literal["little", "big"] = "little" if header[5] == 1 else "big"
                 machines[name] = int.from_bytes(header[18:20], order)
     return machines
 

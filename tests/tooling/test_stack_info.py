@@ -20,6 +20,7 @@ API_ID = "e9bd8d2b"
 
 class _FakeEmulator(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        body: dict[str, Any]
         if self.path == HEALTH_PATH:
             status, body = 200, {"services": {"s3": "running"}}
         elif self.path.startswith(f"/restapis/{API_ID}/api/_user_request_/"):

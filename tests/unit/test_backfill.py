@@ -16,8 +16,10 @@ from image_service.models import ImageDescription, ImageRecord
 from image_service.records import object_key_for, owner_key, timestamp
 from image_service.storage.dynamo_items import to_dynamo
 from image_service.storage.image_store import get_image_store
+from tests.fixtures.api_events import TENANT, api_event
+from tests.fixtures.handler_calls import invoke, json_body
 from tests.fixtures.images import JPEG, heic, photo, png, tagged
-from tests.unit.conftest import BUCKET, TABLE, TENANT, api_event, invoke, json_body, stored_items
+from tests.fixtures.moto_aws import BUCKET, INDEX, TABLE, UPLOADS_TABLE, clear_process_caches, stored_items
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -130,10 +132,9 @@ def test_a_record_filled_by_another_run_meanwhile_is_not_written_again() -> None
 
 def test_devtools_entry_point_runs_the_backfill(capsys: pytest.CaptureFixture[str]) -> None:
     from devtools import backfill as entry
-    from tests.unit.conftest import INDEX, UPLOADS_TABLE, _clear_process_caches
 
     _old_image(IDS[0], JPEG, "image/jpeg")
-    _clear_process_caches()
+    clear_process_caches()
     assert (
         entry.main(["--bucket", BUCKET, "--table", TABLE, "--index", INDEX, "--uploads-table", UPLOADS_TABLE])
         == 0

@@ -101,14 +101,14 @@ def test_gif_comments_and_xmp_go_animation_stays() -> None:
     data = out.getvalue()
     assert b"made by alice" in data
     with Image.open(io.BytesIO(data)) as original:
-        assert original.n_frames == 3
+        assert getattr(original, "n_frames", 1) == 3  # GifImageFile has it; Image.open is typed ImageFile
 
     stripped = strip(data)
 
     assert b"made by alice" not in stripped
     assert b"NETSCAPE2.0" in stripped  # looping kept
     with Image.open(io.BytesIO(stripped)) as animation:
-        assert animation.n_frames == 3
+        assert getattr(animation, "n_frames", 1) == 3
     assert detect_content_type(stripped) == "image/gif"
 
 

@@ -5,25 +5,16 @@ every object without metadata is deleted or tagged for the lifecycle rule to exp
 
 import base64
 import itertools
-import json
 from typing import Any
 
 import boto3
 import pytest
 
 from image_service import contract
-from image_service.handlers import delete_image, get_image, list_images, update_image, upload_image
+from tests.fixtures.image_calls import API
 from tests.fixtures.images import png
-from tests.unit.conftest import (
-    BUCKET,
-    api_event,
-    failing,
-    invoke,
-    json_body,
-    object_tags,
-    stored_items,
-    stored_objects,
-)
+from tests.fixtures.lambda_api import ApiResponse
+from tests.fixtures.moto_aws import BUCKET, failing, object_tags, stored_items, stored_objects
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -40,37 +31,23 @@ OPERATIONS = (
     "DeleteItem",
 )
 FAULTS = [(op,) for op in OPERATIONS] + list(itertools.combinations(OPERATIONS, 2))
-IMAGE = "/v1/images/{image_id}"
 
 
-def _upload() -> dict[str, Any]:
-    body = json.dumps({"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()})
-    return invoke(
-        upload_image.lambda_handler, api_event("POST", "/v1/images", resource="/v1/images", body=body)
-    )
+def _upload() -> ApiResponse:
+    body = {"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()}
+    return API.post("/v1/images", json=body)
 
 
-def _on_image(handler: Any, method: str, image_id: str) -> dict[str, Any]:
-    event = api_event(
-        method, f"/v1/images/{image_id}", resource=IMAGE, path_parameters={"image_id": image_id}
-    )
-    return invoke(handler, event)
+def _on_image(method: str, image_id: str) -> ApiResponse:
+    return API.request(method, f"/v1/images/{image_id}")
 
 
-def _edit(image_id: str) -> dict[str, Any]:
-    event = api_event(
-        "PATCH",
-        f"/v1/images/{image_id}",
-        resource=IMAGE,
-        path_parameters={"image_id": image_id},
-        body=json.dumps({"description": "edited"}),
-    )
-    return invoke(update_image.lambda_handler, event)
+def _edit(image_id: str) -> ApiResponse:
+    return API.patch(f"/v1/images/{image_id}", json={"description": "edited"})
 
 
-def _list() -> dict[str, Any]:
-    event = api_event("GET", "/v1/images", resource="/v1/images", query={"user_id": "alice"})
-    return invoke(list_images.lambda_handler, event)
+def _list() -> ApiResponse:
+    return API.get("/v1/images", params={"user_id": "alice"})
 
 
 def _assert_consistent(faults: tuple[str, ...]) -> None:
@@ -84,41 +61,41 @@ def _assert_consistent(faults: tuple[str, ...]) -> None:
     for key in objects - items:
         assert object_tags(key) == dict([contract.ORPHAN_TAG]), f"untagged orphan {key}"
     # Everything listed can be fetched, byte for byte.
-    for image in json_body(_list())["images"]:
-        assert _on_image(get_image.lambda_handler, "GET", image["image_id"])["statusCode"] == 200
+    for image in _list().json()["images"]:
+        assert _on_image("GET", image["image_id"]).status == 200
 
 
 @pytest.mark.parametrize("faults", FAULTS, ids=["+".join(f) for f in FAULTS])
 def test_a_life_under_faults_leaves_nothing_half_written(faults: tuple[str, ...]) -> None:
     statuses: list[int] = []
     # Given an image stored before the outage (so get and delete have something to work on)
-    existing = json_body(_upload())["image_id"]
+    existing = _upload().json()["image_id"]
 
     # When the operations fail during a whole life: upload, list, get, delete
     with failing(*faults):
         uploaded = _upload()
-        statuses.append(uploaded["statusCode"])
-        statuses.append(_list()["statusCode"])
-        statuses.append(_on_image(get_image.lambda_handler, "GET", existing)["statusCode"])
-        statuses.append(_edit(existing)["statusCode"])
-        statuses.append(_on_image(delete_image.lambda_handler, "DELETE", existing)["statusCode"])
+        statuses.append(uploaded.status)
+        statuses.append(_list().status)
+        statuses.append(_on_image("GET", existing).status)
+        statuses.append(_edit(existing).status)
+        statuses.append(_on_image("DELETE", existing).status)
 
     # Then each answer is a success or a retryable 503 (with the error format), never a 500
     assert set(statuses) <= {200, 201, 503}, statuses
-    if uploaded["statusCode"] == 503:
-        assert json_body(uploaded)["error"]["code"] == "service_unavailable"
+    if uploaded.status == 503:
+        assert uploaded.json()["error"]["code"] == "service_unavailable"
     # ...and the stores agree with each other and with what the client was told
     _assert_consistent(faults)
     expected = set() if statuses[4] == 200 else {existing}
-    if uploaded["statusCode"] == 201:
-        expected.add(json_body(uploaded)["image_id"])
-    assert {image["image_id"] for image in json_body(_list())["images"]} == expected
+    if uploaded.status == 201:
+        expected.add(uploaded.json()["image_id"])
+    assert {image["image_id"] for image in _list().json()["images"]} == expected
 
 
 def test_metadata_failure_with_a_failed_rollback_tags_the_object_to_expire() -> None:
     with failing("PutItem", "DeleteObject"):
         response = _upload()
-    assert response["statusCode"] == 503
+    assert response.status == 503
     assert stored_items() == []
     [key] = stored_objects()
     assert object_tags(key) == {contract.ORPHAN_TAG[0]: contract.ORPHAN_TAG[1]}
@@ -127,7 +104,7 @@ def test_metadata_failure_with_a_failed_rollback_tags_the_object_to_expire() -> 
 def test_when_s3_refuses_delete_and_tag_the_orphan_is_logged_by_key(caplog: pytest.LogCaptureFixture) -> None:
     with failing("PutItem", "DeleteObject", "PutObjectTagging"):
         response = _upload()
-    assert response["statusCode"] == 503
+    assert response.status == 503
     [key] = stored_objects()
     assert object_tags(key) == {}
     assert any(
@@ -138,23 +115,23 @@ def test_when_s3_refuses_delete_and_tag_the_orphan_is_logged_by_key(caplog: pyte
 
 
 def test_delete_whose_object_delete_fails_still_succeeds_and_tags_the_bytes() -> None:
-    image_id = json_body(_upload())["image_id"]
+    image_id = _upload().json()["image_id"]
     with failing("DeleteObject"):
-        response = _on_image(delete_image.lambda_handler, "DELETE", image_id)
-    assert response["statusCode"] == 200
+        response = _on_image("DELETE", image_id)
+    assert response.status == 200
     assert stored_items() == []
     assert object_tags(f"images/{image_id}") == dict([contract.ORPHAN_TAG])
-    assert _on_image(get_image.lambda_handler, "GET", image_id)["statusCode"] == 404
+    assert _on_image("GET", image_id).status == 404
 
 
 def test_a_failed_metadata_delete_keeps_the_whole_image() -> None:
-    image_id = json_body(_upload())["image_id"]
+    image_id = _upload().json()["image_id"]
     with failing("DeleteItem"):
-        response = _on_image(delete_image.lambda_handler, "DELETE", image_id)
-    assert response["statusCode"] == 503
-    got = _on_image(get_image.lambda_handler, "GET", image_id)
-    assert got["statusCode"] == 200
-    assert base64.b64decode(got["body"]) == png()
+        response = _on_image("DELETE", image_id)
+    assert response.status == 503
+    got = _on_image("GET", image_id)
+    assert got.status == 200
+    assert got.content == png()
 
 
 def test_every_fault_was_injected_where_the_functions_call() -> None:
@@ -162,7 +139,7 @@ def test_every_fault_was_injected_where_the_functions_call() -> None:
     seen: set[str] = set()
     from botocore.client import BaseClient
 
-    original = BaseClient._make_api_call
+    original = vars(BaseClient)["_make_api_call"]  # private: not in botocore's stubs
 
     def spy(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
         seen.add(name)
@@ -170,11 +147,11 @@ def test_every_fault_was_injected_where_the_functions_call() -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(BaseClient, "_make_api_call", spy)
-        image_id = json_body(_upload())["image_id"]
+        image_id = _upload().json()["image_id"]
         _list()
-        _on_image(get_image.lambda_handler, "GET", image_id)
+        _on_image("GET", image_id)
         _edit(image_id)
-        _on_image(delete_image.lambda_handler, "DELETE", image_id)
+        _on_image("DELETE", image_id)
         with failing("PutItem", "DeleteObject"):
             _upload()
     assert set(OPERATIONS) <= seen
@@ -186,13 +163,13 @@ def test_on_a_versioned_bucket_a_rolled_back_upload_leaves_no_version_behind() -
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     # When the metadata write fails
     with failing("PutItem"):
-        assert _upload()["statusCode"] == 503
+        assert _upload().status == 503
     # Then the exact version was deleted for good: no noncurrent copy, no delete marker
     versions = s3.list_object_versions(Bucket=BUCKET)
     assert versions.get("Versions", []) == versions.get("DeleteMarkers", []) == []
     # ...while a user's delete keeps the bytes recoverable as a noncurrent version
-    image_id = json_body(_upload())["image_id"]
-    assert _on_image(delete_image.lambda_handler, "DELETE", image_id)["statusCode"] == 200
+    image_id = _upload().json()["image_id"]
+    assert _on_image("DELETE", image_id).status == 200
     kept = s3.list_object_versions(Bucket=BUCKET)
     assert [v["Key"] for v in kept["Versions"]] == [f"images/{image_id}"]
     assert [m["Key"] for m in kept["DeleteMarkers"]] == [f"images/{image_id}"]

@@ -10,71 +10,14 @@ import boto3
 import pytest
 
 from image_service import contract
-from image_service.handlers import delete_image, get_image, list_images, upload_image
+from image_service.handlers import list_images
 from image_service.storage import clients
+from tests.fixtures.api_events import TENANT
+from tests.fixtures.image_calls import API, assert_error, delete, get, list_for, upload, upload_ok
 from tests.fixtures.images import GIF, JPEG, WEBP, png
-from tests.unit.conftest import (
-    BUCKET,
-    TENANT,
-    api_event,
-    failing,
-    headers_of,
-    invoke,
-    json_body,
-    stored_items,
-    stored_objects,
-)
+from tests.fixtures.moto_aws import BUCKET, failing, stored_items, stored_objects
 
 pytestmark = pytest.mark.usefixtures("aws")
-
-
-def upload(body: Any, *, raw: bool = False, tenant: str | None = TENANT) -> dict[str, Any]:
-    payload = body if raw else json.dumps(body)
-    event = api_event("POST", "/v1/images", resource="/v1/images", body=payload, api_key_id=tenant)
-    return invoke(upload_image.lambda_handler, event)
-
-
-def upload_ok(data: bytes = JPEG, *, tenant: str = TENANT, **fields: Any) -> dict[str, Any]:
-    body = {"user_id": "alice", "image_name": "photo.jpg", "file": base64.b64encode(data).decode(), **fields}
-    response = upload(body, tenant=tenant)
-    assert response["statusCode"] == 201, response["body"]
-    return json_body(response)
-
-
-def get(image_id: str, *, tenant: str | None = TENANT, **query: str) -> dict[str, Any]:
-    event = api_event(
-        "GET",
-        f"/v1/images/{image_id}",
-        resource="/v1/images/{image_id}",
-        query=query or None,
-        path_parameters={"image_id": image_id},
-        api_key_id=tenant,
-    )
-    return invoke(get_image.lambda_handler, event)
-
-
-def delete(image_id: str, *, tenant: str | None = TENANT) -> dict[str, Any]:
-    event = api_event(
-        "DELETE",
-        f"/v1/images/{image_id}",
-        resource="/v1/images/{image_id}",
-        path_parameters={"image_id": image_id},
-        api_key_id=tenant,
-    )
-    return invoke(delete_image.lambda_handler, event)
-
-
-def list_for(query: dict[str, str] | None, *, tenant: str | None = TENANT) -> dict[str, Any]:
-    event = api_event("GET", "/v1/images", resource="/v1/images", query=query, api_key_id=tenant)
-    return invoke(list_images.lambda_handler, event)
-
-
-def assert_error(response: dict[str, Any], status: int, code: str) -> None:
-    assert response["statusCode"] == status, response["body"]
-    assert headers_of(response)["Content-Type"] == "application/json"
-    assert headers_of(response)["X-Content-Type-Options"] == "nosniff"
-    assert json_body(response)["error"]["code"] == code
-    assert BUCKET not in response["body"]
 
 
 # ---- upload ----
@@ -123,8 +66,8 @@ def test_upload_sends_s3_the_sha256_to_check_and_no_second_hash_of_the_body() ->
 def test_upload_answers_201_with_location() -> None:
     body = {"user_id": "alice", "image_name": "a.webp", "file": base64.b64encode(WEBP).decode()}
     response = upload(body)
-    assert response["statusCode"] == 201
-    assert headers_of(response)["Location"] == f"/v1/images/{json_body(response)['image_id']}"
+    assert response.status == 201
+    assert response.headers["Location"] == f"/v1/images/{response.json()['image_id']}"
 
 
 @pytest.mark.parametrize(
@@ -155,9 +98,9 @@ def test_bad_uploads_get_a_4xx_and_store_nothing(body: str, status: int, code: s
 def test_a_body_that_is_not_strict_base64_is_malformed(encoded_body: str) -> None:
     # The gateway base64-encodes bodies (binary media types */*); anything else is refused as
     # base64.b64decode(validate=True) would, although the text is now decoded in place.
-    event = api_event("POST", "/v1/images", resource="/v1/images", body="{}")
+    event = API.event("POST", "/v1/images", data="{}")
     event["body"] = encoded_body
-    assert_error(invoke(upload_image.lambda_handler, event), 400, "malformed_json")
+    assert_error(API.send(event), 400, "malformed_json")
 
 
 def test_oversized_upload_is_413_naming_the_limit() -> None:
@@ -166,8 +109,8 @@ def test_oversized_upload_is_413_naming_the_limit() -> None:
     body = {"user_id": "alice", "image_name": "big.jpg", "file": base64.b64encode(too_big[:-2]).decode()}
     response = upload(body)
     assert_error(response, 413, "payload_too_large")
-    assert f"{contract.MAX_IMAGE_BYTES:,} bytes" in json_body(response)["error"]["message"]
-    assert contract.LARGE_UPLOAD_PATH in json_body(response)["error"]["message"]
+    assert f"{contract.MAX_IMAGE_BYTES:,} bytes" in response.json()["error"]["message"]
+    assert contract.LARGE_UPLOAD_PATH in response.json()["error"]["message"]
     assert stored_objects() == []
 
 
@@ -181,7 +124,7 @@ def test_a_body_over_the_inline_limit_is_413_pointing_to_large_uploads() -> None
     # route that takes it, and nothing is stored
     response = upload(body)
     assert_error(response, 413, "payload_too_large")
-    message = json_body(response)["error"]["message"]
+    message = response.json()["error"]["message"]
     assert "4 MiB" in message
     assert f"POST {contract.LARGE_UPLOAD_PATH}" in message
     assert contract.LARGE_UPLOAD_PATH == "/v1/images/uploads"
@@ -191,8 +134,7 @@ def test_a_body_over_the_inline_limit_is_413_pointing_to_large_uploads() -> None
 
 def test_upload_body_sent_as_text_is_accepted_too() -> None:
     body = json.dumps({"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()})
-    event = api_event("POST", "/v1/images", resource="/v1/images", body=body, base64_body=False)
-    assert invoke(upload_image.lambda_handler, event)["statusCode"] == 201
+    assert API.post("/v1/images", data=body, base64_body=False).status == 201
 
 
 def test_metadata_failure_removes_the_object_and_answers_503() -> None:
@@ -201,7 +143,7 @@ def test_metadata_failure_removes_the_object_and_answers_503() -> None:
             {"user_id": "alice", "image_name": "a.png", "file": base64.b64encode(png()).decode()}
         )
     assert_error(response, 503, "service_unavailable")
-    assert "metadata" in json_body(response)["error"]["message"]
+    assert "metadata" in response.json()["error"]["message"]
     assert stored_objects() == []
     assert stored_items() == []
 
@@ -216,8 +158,8 @@ def test_list_returns_only_that_users_images_newest_first() -> None:
 
     response = list_for({"user_id": "alice"})
 
-    assert response["statusCode"] == 200
-    listing = json_body(response)
+    assert response.status == 200
+    listing = response.json()
     assert listing["user_id"] == "alice"
     assert listing["count"] == 2
     assert [image["image_id"] for image in listing["images"]] == [second["image_id"], first["image_id"]]
@@ -225,7 +167,7 @@ def test_list_returns_only_that_users_images_newest_first() -> None:
 
 
 def test_list_for_user_without_images_is_empty() -> None:
-    assert json_body(list_for({"user_id": "nobody"})) == {"user_id": "nobody", "count": 0, "images": []}
+    assert list_for({"user_id": "nobody"}).json() == {"user_id": "nobody", "count": 0, "images": []}
 
 
 @pytest.mark.parametrize("query", [None, {"user_id": ""}, {"user_id": "a b"}, {"other": "x"}])
@@ -241,10 +183,10 @@ def test_get_returns_the_bytes_inline_by_default() -> None:
 
     response = get(created["image_id"])
 
-    assert response["statusCode"] == 200
-    assert response["isBase64Encoded"] is True
-    assert base64.b64decode(response["body"]) == JPEG
-    headers = headers_of(response)
+    assert response.status == 200
+    assert response.is_base64 is True
+    assert response.content == JPEG
+    headers = response.headers
     assert headers["Content-Type"] == "image/jpeg"
     assert headers["Content-Disposition"] == 'inline; filename="photo.jpg"'
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -256,7 +198,7 @@ def test_get_as_download_with_metadata() -> None:
 
     response = get(created["image_id"], download="true", metadata="true")
 
-    headers = headers_of(response)
+    headers = response.headers
     assert headers["Content-Disposition"].startswith('attachment; filename="caf_.png"; filename*=UTF-8')
     metadata = json.loads(headers[contract.METADATA_HEADER])
     assert metadata == created
@@ -265,7 +207,7 @@ def test_get_as_download_with_metadata() -> None:
 
 def test_get_false_flags_mean_inline_without_metadata() -> None:
     created = upload_ok()
-    headers = headers_of(get(created["image_id"], download="false", metadata="false"))
+    headers = get(created["image_id"], download="false", metadata="false").headers
     assert headers["Content-Disposition"].startswith("inline;")
     assert contract.METADATA_HEADER not in headers
 
@@ -295,7 +237,7 @@ def test_storage_outage_is_503_without_internal_names() -> None:
     with failing("GetItem"):
         response = get(created["image_id"])
     assert_error(response, 503, "service_unavailable")
-    assert "unit-images" not in response["body"]
+    assert "unit-images" not in response.text
 
 
 # ---- delete ----
@@ -306,8 +248,8 @@ def test_delete_removes_object_and_metadata_then_get_is_404() -> None:
 
     response = delete(created["image_id"])
 
-    assert response["statusCode"] == 200
-    assert json_body(response) == {"image_id": created["image_id"], "deleted": True}
+    assert response.status == 200
+    assert response.json() == {"image_id": created["image_id"], "deleted": True}
     assert stored_objects() == []
     assert stored_items() == []
     assert_error(get(created["image_id"]), 404, "image_not_found")
@@ -319,15 +261,15 @@ def test_delete_leaves_other_images_alone() -> None:
     gone = upload_ok(JPEG)
     delete(gone["image_id"])
     assert stored_objects() == [f"images/{keep['image_id']}"]
-    assert get(keep["image_id"])["statusCode"] == 200
+    assert get(keep["image_id"]).status == 200
 
 
 # ---- routing and unexpected failures ----
 
 
 def test_unknown_route_is_a_json_404() -> None:
-    event = api_event("GET", "/v1/nothing", resource="/v1/nothing")
-    assert_error(invoke(list_images.lambda_handler, event), 404, "route_not_found")
+    # A path no operation declares, as a function's resolver would see one
+    assert_error(API.get("/v1/nothing", handler=list_images.lambda_handler), 404, "route_not_found")
 
 
 def test_unexpected_errors_are_500_without_details() -> None:
@@ -335,8 +277,8 @@ def test_unexpected_errors_are_500_without_details() -> None:
     with mock.patch("image_service.serving.content_disposition", side_effect=KeyError("secret")):
         response = get(created["image_id"])
     assert_error(response, 500, "internal_error")
-    assert "secret" not in response["body"]
-    assert "Traceback" not in response["body"]
+    assert "secret" not in response.text
+    assert "Traceback" not in response.text
 
 
 # ---- tenants (one per API key) ----
@@ -356,23 +298,23 @@ def test_another_tenant_cannot_see_fetch_or_delete_an_image() -> None:
         get(image_id, tenant=OTHER_TENANT, metadata="true"),
         delete(image_id, tenant=OTHER_TENANT),
     ]
-    listing = json_body(list_for({"user_id": "alice"}, tenant=OTHER_TENANT))
+    listing = list_for({"user_id": "alice"}, tenant=OTHER_TENANT).json()
 
     # Then B gets 404s exactly like a missing image, and an empty list
     for response in attempts:
         assert_error(response, 404, "image_not_found")
     assert listing["images"] == []
     # ...and A's image is untouched
-    assert get(image_id)["statusCode"] == 200
-    assert json_body(list_for({"user_id": "alice"}))["images"] == [mine]
+    assert get(image_id).status == 200
+    assert list_for({"user_id": "alice"}).json()["images"] == [mine]
     assert len(stored_objects()) == len(stored_items()) == 1
 
 
 def test_same_user_id_under_two_keys_are_two_users() -> None:
     a = upload_ok(png(), image_name="a.png")
     b = upload_ok(GIF, tenant=OTHER_TENANT, image_name="b.gif")
-    assert [i["image_id"] for i in json_body(list_for({"user_id": "alice"}))["images"]] == [a["image_id"]]
-    other = json_body(list_for({"user_id": "alice"}, tenant=OTHER_TENANT))
+    assert [i["image_id"] for i in list_for({"user_id": "alice"}).json()["images"]] == [a["image_id"]]
+    other = list_for({"user_id": "alice"}, tenant=OTHER_TENANT).json()
     assert [i["image_id"] for i in other["images"]] == [b["image_id"]]
 
 
@@ -399,4 +341,5 @@ def test_a_request_without_a_key_identity_is_refused(call: str) -> None:
         "delete": lambda: delete(image_id, tenant=None),
     }[call]()
     assert_error(response, 403, "forbidden")
-    assert stored_objects() == stored_items() == []
+    assert stored_objects() == []
+    assert stored_items() == []

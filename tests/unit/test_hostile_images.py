@@ -5,7 +5,6 @@ Every image here is made by Pillow (or from Pillow's output) in the test."""
 
 import base64
 import io
-import json
 import struct
 import zipfile
 import zlib
@@ -22,10 +21,10 @@ from image_service.container_layout import read_layout
 from image_service.errors import CorruptImageError, ImageTooCostlyError, TrailingDataError
 from image_service.image_verification import detect_content_type
 from image_service.variants import geometry, parse_spec, reduce_factors, render
+from tests.fixtures.image_calls import assert_error, complete, get, send, start_ok, upload
 from tests.fixtures.images import avif, heic
-from tests.unit.conftest import BUCKET, _clear_process_caches, stored_items, stored_objects
-from tests.unit.test_handlers import assert_error, get, upload
-from tests.unit.test_large_uploads import complete, send, start_ok
+from tests.fixtures.lambda_api import ApiResponse
+from tests.fixtures.moto_aws import BUCKET, clear_process_caches, stored_items, stored_objects
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = (60, 40)
@@ -132,11 +131,11 @@ def _type_of(name: str) -> str:
     return CONTENT_TYPES[name.split("-", 1)[0]]
 
 
-def _upload_inline(data: bytes) -> dict[str, Any]:
+def _upload_inline(data: bytes) -> ApiResponse:
     return upload({"user_id": "alice", "image_name": "x.img", "file": base64.b64encode(data).decode()})
 
 
-def _upload_large(data: bytes, content_type: str) -> dict[str, Any]:
+def _upload_large(data: bytes, content_type: str) -> ApiResponse:
     ticket = start_ok(content_type=content_type)
     send(ticket, data)
     return complete(ticket["image_id"])
@@ -156,11 +155,11 @@ def _opened(data: bytes) -> Image.Image:
 def test_every_mode_is_accepted_inline_and_round_trips_byte_for_byte(name: str) -> None:
     data = EVERY_MODE[name]()
     response = _upload_inline(data)
-    assert response["statusCode"] == 201, response["body"]
-    image_id = json.loads(response["body"])["image_id"]
+    assert response.status == 201, response.text
+    image_id = response.json()["image_id"]
     got = get(image_id)
-    assert got["statusCode"] == 200
-    assert base64.b64decode(got["body"]) == data
+    assert got.status == 200
+    assert got.content == data
 
 
 @pytest.mark.usefixtures("aws")
@@ -168,8 +167,8 @@ def test_every_mode_is_accepted_inline_and_round_trips_byte_for_byte(name: str) 
 def test_every_mode_completes_as_a_large_upload_byte_for_byte(name: str) -> None:
     data = EVERY_MODE[name]()
     response = _upload_large(data, _type_of(name))
-    assert response["statusCode"] == 200, response["body"]
-    image_id = json.loads(response["body"])["image_id"]
+    assert response.status == 200, response.text
+    image_id = response.json()["image_id"]
     stored = boto3.client("s3").get_object(Bucket=BUCKET, Key=f"images/{image_id}")["Body"].read()
     assert stored == data
 
@@ -220,10 +219,10 @@ def test_sixteen_bit_gray_is_scaled_to_eight_bits_not_clipped() -> None:
 @pytest.mark.usefixtures("aws")
 def test_a_cmyk_jpeg_asked_for_as_png_through_the_api_is_200() -> None:
     response = _upload_inline(EVERY_MODE["jpeg-cmyk"]())
-    image_id = json.loads(response["body"])["image_id"]
+    image_id = response.json()["image_id"]
     variant = get(image_id, format="png", width="20")
-    assert variant["statusCode"] == 200, variant["body"]
-    assert _opened(base64.b64decode(variant["body"])).format == "PNG"
+    assert variant.status == 200, variant.text
+    assert _opened(variant.content).format == "PNG"
 
 
 # ---- 1: a variant's sides stay within MAX_VARIANT_SIDE whatever is asked ----
@@ -254,10 +253,10 @@ def test_variant_sides_are_bounded_whatever_the_aspect_ratio(
 @pytest.mark.usefixtures("aws")
 def test_the_issue_s_100x1_png_at_height_2048_is_bounded_through_the_api() -> None:
     response = _upload_inline(png_of(100, 1))
-    image_id = json.loads(response["body"])["image_id"]
+    image_id = response.json()["image_id"]
     variant = get(image_id, height="2048")
-    assert variant["statusCode"] == 200, variant["body"]
-    assert _opened(base64.b64decode(variant["body"])).size == (2048, 20)
+    assert variant.status == 200, variant.text
+    assert _opened(variant.content).size == (2048, 20)
 
 
 def test_rotated_photos_are_planned_upright() -> None:
@@ -416,7 +415,7 @@ def test_broken_images_are_415_inline_and_stored_nowhere(name: str) -> None:
     _type, make, reason = BROKEN[name]
     response = _upload_inline(make())
     assert_error(response, 415, "corrupt_image")
-    assert reason in json.loads(response["body"])["error"]["message"]
+    assert reason in response.json()["error"]["message"]
     assert stored_objects() == []
     assert stored_items() == []
 
@@ -484,14 +483,14 @@ def test_with_metadata_stripped_the_appended_data_goes_and_the_image_is_stored(
     host: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STRIP_ORIGINAL_METADATA", "true")
-    _clear_process_caches()
+    clear_process_caches()
     clean = HOSTS[host]()
     for response in (
         _upload_inline(clean + PAYLOADS["html"]()),
         _upload_large(clean + PAYLOADS["zip"](), CONTENT_TYPES[host]),
     ):
-        assert response["statusCode"] in (200, 201), response["body"]
-        image_id = json.loads(response["body"])["image_id"]
+        assert response.status in (200, 201), response.text
+        image_id = response.json()["image_id"]
         stored = boto3.client("s3").get_object(Bucket=BUCKET, Key=f"images/{image_id}")["Body"].read()
         assert b"<html>" not in stored
         assert b"shell.php" not in stored

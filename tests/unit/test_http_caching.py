@@ -1,15 +1,14 @@
 """ETag, Last-Modified and If-None-Match on image answers."""
 
 import base64
-import json
 from typing import Any
 
 import pytest
 
 from image_service import http_caching
-from image_service.handlers import get_image, upload_image
+from tests.fixtures.image_calls import API
 from tests.fixtures.images import JPEG
-from tests.unit.conftest import api_event, headers_of, invoke, json_body
+from tests.fixtures.lambda_api import ApiResponse
 
 SHA = "a" * 64
 
@@ -45,48 +44,35 @@ def test_last_modified_is_an_http_date() -> None:
 @pytest.mark.usefixtures("aws")
 class TestGetImage:
     def _upload(self) -> dict[str, Any]:
-        body = json.dumps(
-            {"user_id": "alice", "image_name": "a.jpg", "file": base64.b64encode(JPEG).decode()}
-        )
-        return json_body(
-            invoke(
-                upload_image.lambda_handler, api_event("POST", "/v1/images", resource="/v1/images", body=body)
-            )
-        )
+        body = {"user_id": "alice", "image_name": "a.jpg", "file": base64.b64encode(JPEG).decode()}
+        created: dict[str, Any] = API.post("/v1/images", json=body).json()
+        return created
 
-    def _get(self, image_id: str, headers: dict[str, str] | None = None, **query: str) -> dict[str, Any]:
-        event = api_event(
-            "GET",
-            f"/v1/images/{image_id}",
-            resource="/v1/images/{image_id}",
-            path_parameters={"image_id": image_id},
-            query=query or None,
-            headers=headers,
-        )
-        return invoke(get_image.lambda_handler, event)
+    def _get(self, image_id: str, headers: dict[str, str] | None = None, **query: str) -> ApiResponse:
+        return API.get(f"/v1/images/{image_id}", params=query, headers=headers)
 
     def test_bytes_are_immutable_with_the_sha256_as_etag(self) -> None:
         created = self._upload()
-        headers = headers_of(self._get(created["image_id"]))
+        headers = self._get(created["image_id"]).headers
         assert headers["ETag"] == f'"{created["sha256"]}"'
         assert headers["Cache-Control"] == http_caching.IMMUTABLE
         assert headers["Last-Modified"].endswith(" GMT")
 
     def test_a_current_copy_gets_304_without_a_body(self) -> None:
         created = self._upload()
-        etag = headers_of(self._get(created["image_id"]))["ETag"]
+        etag = self._get(created["image_id"]).headers["ETag"]
         response = self._get(created["image_id"], {"If-None-Match": etag})
-        assert response["statusCode"] == 304
-        assert not response.get("body")
-        assert headers_of(response)["ETag"] == etag
-        assert self._get(created["image_id"], {"If-None-Match": '"stale"'})["statusCode"] == 200
+        assert response.status == 304
+        assert response.content == b""
+        assert response.headers["ETag"] == etag
+        assert self._get(created["image_id"], {"If-None-Match": '"stale"'}).status == 200
 
     def test_metadata_answers_revalidate_and_have_their_own_etag(self) -> None:
         created = self._upload()
-        plain = headers_of(self._get(created["image_id"]))
-        with_metadata = headers_of(self._get(created["image_id"], metadata="true"))
+        plain = self._get(created["image_id"]).headers
+        with_metadata = self._get(created["image_id"], metadata="true").headers
         assert with_metadata["ETag"] != plain["ETag"]
         assert with_metadata["Cache-Control"] == http_caching.REVALIDATE
         # the bytes' ETag does not validate the metadata answer
         response = self._get(created["image_id"], {"If-None-Match": plain["ETag"]}, metadata="true")
-        assert response["statusCode"] == 200
+        assert response.status == 200

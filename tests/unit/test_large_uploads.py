@@ -13,64 +13,26 @@ import pytest
 
 from image_service import contract, large_upload, large_upload_rules
 from image_service.errors import UploadExpiredError
-from image_service.handlers import complete_upload, get_image, start_upload
 from image_service.image_verification import Inspection
 from image_service.models import UploadIntent
-from tests.fixtures.images import JPEG, png, png_bomb
-from tests.unit.conftest import (
-    BUCKET,
-    TENANT,
-    UPLOADS_TABLE,
-    api_event,
-    failing,
-    headers_of,
-    invoke,
-    json_body,
-    stored_items,
-    stored_objects,
+from tests.fixtures.api_events import TENANT
+from tests.fixtures.image_calls import (
+    API,
+    LARGE_INTENT,
+    assert_error,
+    complete,
+    get,
+    list_for,
+    send,
+    start,
+    start_ok,
 )
-from tests.unit.test_handlers import assert_error, get, list_for
+from tests.fixtures.images import JPEG, png, png_bomb
+from tests.fixtures.moto_aws import BUCKET, failing, pending_items, stored_items, stored_objects
 
 pytestmark = pytest.mark.usefixtures("aws")
 
-INTENT = {"user_id": "alice", "image_name": "big.png", "tags": ["large"], "content_type": "image/png"}
-
-
-def start(body: Any, *, tenant: str = TENANT) -> dict[str, Any]:
-    event = api_event(
-        "POST", "/v1/images/uploads", resource="/v1/images/uploads", body=json.dumps(body), api_key_id=tenant
-    )
-    return invoke(start_upload.lambda_handler, event)
-
-
-def start_ok(**fields: Any) -> dict[str, Any]:
-    response = start({**INTENT, **fields})
-    assert response["statusCode"] == 201, response["body"]
-    return json_body(response)
-
-
-def send(ticket: dict[str, Any], data: bytes) -> None:
-    """What the client's POST to S3 leaves: the bytes at the form's key."""
-    fields = ticket["upload"]["fields"]
-    boto3.client("s3").put_object(
-        Bucket=BUCKET, Key=fields["key"], Body=data, ContentType=fields["Content-Type"]
-    )
-
-
-def complete(image_id: str, *, tenant: str = TENANT) -> dict[str, Any]:
-    path = f"/v1/images/{image_id}/complete"
-    event = api_event(
-        "POST",
-        path,
-        resource="/v1/images/{image_id}/complete",
-        path_parameters={"image_id": image_id},
-        api_key_id=tenant,
-    )
-    return invoke(complete_upload.lambda_handler, event)
-
-
-def pending_items() -> list[dict[str, Any]]:
-    return boto3.client("dynamodb").scan(TableName=UPLOADS_TABLE)["Items"]
+INTENT = LARGE_INTENT
 
 
 def test_start_records_a_pending_upload_and_signs_a_post_for_its_staging_key() -> None:
@@ -98,7 +60,7 @@ def test_start_records_a_pending_upload_and_signs_a_post_for_its_staging_key() -
     assert int(item["expiration"]["N"]) == int(expires.timestamp())
     assert stored_items() == []
     assert stored_objects() == []
-    assert json_body(list_for({"user_id": "alice"}))["images"] == []
+    assert list_for({"user_id": "alice"}).json()["images"] == []
     assert_error(get(image_id), 404, "image_not_found")
 
 
@@ -115,7 +77,7 @@ def test_start_records_a_pending_upload_and_signs_a_post_for_its_staging_key() -
 def test_start_refuses_an_invalid_intent_and_records_nothing(change: dict[str, Any], reason: str) -> None:
     response = start({key: value for key, value in {**INTENT, **change}.items() if value is not None})
     assert_error(response, 422, "validation_error")
-    assert reason in json_body(response)["error"]["message"]
+    assert reason in response.json()["error"]["message"]
     assert pending_items() == []
 
 
@@ -129,14 +91,14 @@ def test_complete_verifies_the_bytes_and_publishes_the_image() -> None:
     response = complete(ticket["image_id"])
 
     # Then it is an image like any other: listed, with the bytes' size, type and hash
-    assert response["statusCode"] == 200, response["body"]
-    image = json_body(response)
+    assert response.status == 200, response.text
+    image = response.json()
     assert image["image_id"] == ticket["image_id"]
     assert (image["size"], image["content_type"]) == (len(data), "image/png")
     assert image["sha256"] == hashlib.sha256(data).hexdigest()
     assert (image["description"], image["tags"]) == ("a big one", ["large"])
-    assert headers_of(response)["Location"] == f"/v1/images/{image['image_id']}"
-    assert [listed["image_id"] for listed in json_body(list_for({"user_id": "alice"}))["images"]] == [
+    assert response.headers["Location"] == f"/v1/images/{image['image_id']}"
+    assert [listed["image_id"] for listed in list_for({"user_id": "alice"}).json()["images"]] == [
         image["image_id"]
     ]
     s3 = boto3.client("s3")
@@ -150,8 +112,8 @@ def test_complete_verifies_the_bytes_and_publishes_the_image() -> None:
 
     # When it is completed again (a retry), the answer is the same image
     again = complete(ticket["image_id"])
-    assert again["statusCode"] == 200
-    assert json_body(again) == image
+    assert again.status == 200
+    assert again.json() == image
 
 
 def test_complete_before_the_bytes_arrive_is_a_conflict_and_keeps_the_upload_open() -> None:
@@ -159,7 +121,7 @@ def test_complete_before_the_bytes_arrive_is_a_conflict_and_keeps_the_upload_ope
     assert_error(complete(ticket["image_id"]), 409, "upload_not_received")
     assert len(pending_items()) == 1
     send(ticket, png())
-    assert complete(ticket["image_id"])["statusCode"] == 200
+    assert complete(ticket["image_id"]).status == 200
 
 
 @pytest.mark.parametrize(
@@ -186,7 +148,7 @@ def test_refused_bytes_are_deleted_and_the_upload_stays_open(
 
     # Then the client may upload again with the same form, and complete
     send(ticket, png())
-    assert complete(ticket["image_id"])["statusCode"] == 200
+    assert complete(ticket["image_id"]).status == 200
 
 
 def test_bytes_over_the_large_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -212,7 +174,7 @@ def test_another_tenant_can_neither_complete_nor_see_an_upload() -> None:
     send(ticket, png())
     assert_error(complete(ticket["image_id"], tenant="other-key"), 404, "image_not_found")
     assert len(pending_items()) == 1
-    assert complete(ticket["image_id"])["statusCode"] == 200
+    assert complete(ticket["image_id"]).status == 200
     assert_error(complete(ticket["image_id"], tenant="other-key"), 404, "image_not_found")
 
 
@@ -230,14 +192,14 @@ def test_a_metadata_outage_on_complete_keeps_nothing_half_published() -> None:
     assert len(pending_items()) == 1
 
     # Then a retry completes it
-    assert complete(ticket["image_id"])["statusCode"] == 200
+    assert complete(ticket["image_id"]).status == 200
 
 
 def completed_image(monkeypatch: pytest.MonkeyPatch, data: bytes) -> dict[str, Any]:
     """A completed upload that counts as large: the inline limit is lowered below its size."""
     ticket = start_ok()
     send(ticket, data)
-    image = json_body(complete(ticket["image_id"]))
+    image: dict[str, Any] = complete(ticket["image_id"]).json()
     monkeypatch.setattr(contract, "MAX_IMAGE_BYTES", len(data) - 1)
     return image
 
@@ -249,8 +211,8 @@ def test_a_large_image_is_a_redirect_to_a_presigned_get_with_the_api_headers(
 
     response = get(image["image_id"], download="true")
 
-    assert response["statusCode"] == 307, response["body"]
-    headers = headers_of(response)
+    assert response.status == 307, response.text
+    headers = response.headers
     assert headers["Cache-Control"] == "no-store"
     assert headers["ETag"] == f'"{image["sha256"]}"'
     url = urlsplit(headers["Location"])
@@ -266,31 +228,24 @@ def test_a_large_image_with_redirect_false_is_a_json_link(monkeypatch: pytest.Mo
 
     response = get(image["image_id"], redirect="false", metadata="true")
 
-    assert response["statusCode"] == 200, response["body"]
-    link = json_body(response)
+    assert response.status == 200, response.text
+    link = response.json()
     assert (link["content_type"], link["size"]) == ("image/png", image["size"])
     assert f"/images/{image['image_id']}" in link["url"]
-    assert headers_of(response)["Cache-Control"] == "no-store"
-    assert json.loads(headers_of(response)[contract.METADATA_HEADER])["image_id"] == image["image_id"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert json.loads(response.headers[contract.METADATA_HEADER])["image_id"] == image["image_id"]
     # and the conditional GET still answers 304 without touching S3
     etag = f'"{image["sha256"]}"'
-    event = api_event(
-        "GET",
-        f"/v1/images/{image['image_id']}",
-        resource="/v1/images/{image_id}",
-        path_parameters={"image_id": image["image_id"]},
-        headers={"If-None-Match": etag},
-    )
-    assert invoke(get_image.lambda_handler, event)["statusCode"] == 304
+    assert API.get(f"/v1/images/{image['image_id']}", headers={"If-None-Match": etag}).status == 304
 
 
 def test_an_inline_sized_image_ignores_redirect_false() -> None:
     ticket = start_ok()
     send(ticket, png())
-    image = json_body(complete(ticket["image_id"]))
+    image = complete(ticket["image_id"]).json()
     response = get(image["image_id"], redirect="false")
-    assert response["statusCode"] == 200
-    assert headers_of(response)["Content-Type"] == "image/png"
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "image/png"
 
 
 def test_a_variant_over_the_inline_limit_is_served_from_s3_too(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -299,8 +254,8 @@ def test_a_variant_over_the_inline_limit_is_served_from_s3_too(monkeypatch: pyte
 
     response = get(image["image_id"], width="30")
 
-    assert response["statusCode"] == 307, response["body"]
-    assert "/variants/" in headers_of(response)["Location"]
+    assert response.status == 307, response.text
+    assert "/variants/" in response.headers["Location"]
 
 
 # ---- pure rules ----

@@ -127,7 +127,7 @@ def test_verification_compares_in_constant_time(monkeypatch: pytest.MonkeyPatch)
         calls.append((len(a), len(b)))
         return original(a, b)
 
-    monkeypatch.setattr(link_tokens.hmac, "compare_digest", recording)
+    monkeypatch.setattr(hmac, "compare_digest", recording)
     token = link_tokens.encode(CLAIMS, tenant_id=TENANT, key=KEY)
     assert _accepted(token)
     assert calls == [(link_tokens.MAC_BYTES, link_tokens.MAC_BYTES)]

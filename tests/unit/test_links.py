@@ -27,15 +27,9 @@ from image_service.handlers import (
 )
 from image_service.link_tokens import LinkClaims
 from image_service.links import get_link_service
-from tests.unit.conftest import (
-    SIGNING_KEY_SECRET_PREFIX,
-    SIGNING_KEYS_TABLE,
-    TENANT,
-    api_event,
-    headers_of,
-    invoke,
-    json_body,
-)
+from tests.fixtures.api_events import TENANT, api_event
+from tests.fixtures.handler_calls import headers_of, invoke, json_body
+from tests.fixtures.moto_aws import SIGNING_KEY_SECRET_PREFIX, SIGNING_KEYS_TABLE, clear_process_caches
 
 pytestmark = pytest.mark.usefixtures("aws")
 OTHER = "other-key-id"
@@ -153,11 +147,10 @@ def test_a_preset_link_serves_the_preset() -> None:
 
 def test_a_link_to_a_preset_of_format_auto_negotiates(monkeypatch: pytest.MonkeyPatch) -> None:
     from image_service import presets
-    from tests.unit.conftest import _clear_process_caches
 
     table = {"card": presets.Preset(width=64, height=None, fit="contain", format="auto")}
     monkeypatch.setenv("IMAGE_PRESETS", presets.presets_json(table))
-    _clear_process_caches()
+    clear_process_caches()
     image_id, _ = _upload()
     token = _link(image_id, {"preset": "card", "expires_in": 600})
     answers = {}
@@ -353,7 +346,7 @@ def test_key_material_is_read_once_per_process_and_version() -> None:
     token = _link(image_id)
     get_link_service().secrets._cache.clear()
     calls: list[str] = []
-    original = BaseClient._make_api_call
+    original = vars(BaseClient)["_make_api_call"]
 
     def counting(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
         calls.append(name)
@@ -460,7 +453,7 @@ def test_rotation_that_keeps_losing_is_a_503(monkeypatch: pytest.MonkeyPatch) ->
     ],
 )
 def test_an_outage_of_the_key_stores_is_a_503(operation: str, call: Any) -> None:
-    original = BaseClient._make_api_call
+    original = vars(BaseClient)["_make_api_call"]
     seen: list[str] = []
 
     def flaky(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
@@ -483,7 +476,7 @@ def failing_error(name: str) -> Exception:
 
 
 def test_outages_on_the_keyless_route_and_on_revocations_are_503s() -> None:
-    from tests.unit.conftest import failing
+    from tests.fixtures.moto_aws import failing
 
     image_id, _ = _upload()
     token = _link(image_id)
@@ -506,8 +499,8 @@ def test_a_secret_created_meanwhile_takes_the_new_version() -> None:
     """PutSecretValue finds no secret, CreateSecret then finds one (another request made it in
     between): the material becomes a version of that secret."""
     name = f"{SIGNING_KEY_SECRET_PREFIX}{TENANT}"
-    original = BaseClient._make_api_call
-    raced = []
+    original = vars(BaseClient)["_make_api_call"]
+    raced: list[str] = []
 
     def racing(self: BaseClient, call: str, params: dict[str, Any]) -> Any:
         if call == "PutSecretValue" and not raced:

@@ -14,8 +14,10 @@ from PIL import Image
 
 from image_service import contract
 from image_service.handlers import get_image, list_images, update_image, upload_image
+from tests.fixtures.api_events import TENANT, api_event
+from tests.fixtures.handler_calls import headers_of, invoke, json_body
 from tests.fixtures.images import JPEG, avif, exif_of, heic, photo
-from tests.unit.conftest import TENANT, api_event, headers_of, invoke, json_body, stored_items, stored_objects
+from tests.fixtures.moto_aws import clear_process_caches, stored_items, stored_objects
 
 pytestmark = pytest.mark.usefixtures("aws")
 pillow_heif = pytest.importorskip("pillow_heif")
@@ -288,11 +290,10 @@ def test_the_fuzz_sessions_heif_samples_are_what_they_say() -> None:
 
 def test_a_preset_of_format_auto_negotiates(monkeypatch: pytest.MonkeyPatch) -> None:
     from image_service import presets
-    from tests.unit.conftest import _clear_process_caches
 
     table = {"card": presets.Preset(width=40, height=None, fit="contain", format="auto")}
     monkeypatch.setenv("IMAGE_PRESETS", presets.presets_json(table))
-    _clear_process_caches()
+    clear_process_caches()
     image_id = json_body(_upload(JPEG))["image_id"]
     for accept, expected in ((CHROME, "image/avif"), ("image/webp", "image/webp"), ("*/*", "image/jpeg")):
         response = _get(image_id, accept=accept, preset="card")

@@ -1,16 +1,15 @@
 """Paged listings: every image exactly once, newest first, cursors bound to their listing."""
 
 import base64
-import json
-from typing import Any
 
 import pytest
 
 from image_service.errors import BadRequestError
-from image_service.handlers import list_images, upload_image
 from image_service.paging import decode_cursor, encode_cursor
+from tests.fixtures.api_events import TENANT
+from tests.fixtures.image_calls import API
 from tests.fixtures.images import png
-from tests.unit.conftest import TENANT, api_event, invoke, json_body
+from tests.fixtures.lambda_api import ApiResponse
 
 pytestmark = pytest.mark.usefixtures("aws")
 KEY = {
@@ -21,22 +20,19 @@ KEY = {
 
 
 def upload(user: str = "alice", tags: list[str] | None = None, tenant: str = TENANT) -> str:
-    body = json.dumps(
-        {"user_id": user, "image_name": "a.png", "tags": tags or [], "file": base64.b64encode(png()).decode()}
-    )
-    response = invoke(
-        upload_image.lambda_handler,
-        api_event("POST", "/v1/images", resource="/v1/images", body=body, api_key_id=tenant),
-    )
-    assert response["statusCode"] == 201
-    return str(json_body(response)["image_id"])
+    body = {
+        "user_id": user,
+        "image_name": "a.png",
+        "tags": tags or [],
+        "file": base64.b64encode(png()).decode(),
+    }
+    response = API.as_tenant(tenant).post("/v1/images", json=body)
+    assert response.status == 201
+    return str(response.json()["image_id"])
 
 
-def page(tenant: str = TENANT, **query: str) -> dict[str, Any]:
-    event = api_event(
-        "GET", "/v1/images", resource="/v1/images", query={"user_id": "alice", **query}, api_key_id=tenant
-    )
-    return invoke(list_images.lambda_handler, event)
+def page(tenant: str = TENANT, **query: str) -> ApiResponse:
+    return API.as_tenant(tenant).get("/v1/images", params={"user_id": "alice", **query})
 
 
 def test_pages_cover_every_image_once_newest_first_and_the_last_has_no_cursor() -> None:
@@ -45,7 +41,7 @@ def test_pages_cover_every_image_once_newest_first_and_the_last_has_no_cursor() 
     sizes = []
     cursor: str | None = None
     while True:
-        body = json_body(page(limit="3", **({"cursor": cursor} if cursor else {})))
+        body = page(limit="3", **({"cursor": cursor} if cursor else {})).json()
         sizes.append(body["count"])
         seen += [image["image_id"] for image in body["images"]]
         cursor = body.get("next_cursor")
@@ -58,7 +54,7 @@ def test_pages_cover_every_image_once_newest_first_and_the_last_has_no_cursor() 
 def test_a_full_last_page_has_no_cursor() -> None:
     for _ in range(4):
         upload()
-    body = json_body(page(limit="4"))
+    body = page(limit="4").json()
     assert body["count"] == 4
     assert "next_cursor" not in body
 
@@ -66,7 +62,7 @@ def test_a_full_last_page_has_no_cursor() -> None:
 def test_the_default_page_is_fifty() -> None:
     for _ in range(51):
         upload()
-    body = json_body(page())
+    body = page().json()
     assert body["count"] == 50
     assert "next_cursor" in body
 
@@ -74,15 +70,15 @@ def test_the_default_page_is_fifty() -> None:
 def test_tag_filters_the_listing() -> None:
     sea = upload(tags=["sea"])
     upload(tags=["city"])
-    body = json_body(page(tag="sea"))
+    body = page(tag="sea").json()
     assert [image["image_id"] for image in body["images"]] == [sea]
 
 
 @pytest.mark.parametrize("limit", ["0", "101", "-1", "ten", "1.5", "", "\u0661"])
 def test_a_bad_limit_is_400(limit: str) -> None:
     response = page(limit=limit)
-    assert response["statusCode"] == 400
-    assert "limit" in json_body(response)["error"]["message"]
+    assert response.status == 400
+    assert "limit" in response.json()["error"]["message"]
 
 
 @pytest.mark.parametrize(
@@ -90,16 +86,16 @@ def test_a_bad_limit_is_400(limit: str) -> None:
 )
 def test_a_bad_cursor_is_400(cursor: str) -> None:
     response = page(cursor=cursor)
-    assert response["statusCode"] == 400
-    assert "cursor" in json_body(response)["error"]["message"]
+    assert response.status == 400
+    assert "cursor" in response.json()["error"]["message"]
 
 
 def test_another_tenants_cursor_is_refused() -> None:
     for _ in range(3):
         upload(tenant="other-key-id")
-    theirs = json_body(page(tenant="other-key-id", limit="1"))["next_cursor"]
+    theirs = page(tenant="other-key-id", limit="1").json()["next_cursor"]
     response = page(cursor=theirs)
-    assert response["statusCode"] == 400
+    assert response.status == 400
 
 
 def test_cursors_round_trip_and_are_bound_to_their_owner() -> None:

@@ -17,7 +17,9 @@ from image_service import contract
 from image_service.handlers import get_image, upload_image
 from image_service.presets import DEFAULT_PRESETS, PRESET_NAME_PATTERN, Preset, parse_presets, presets_json
 from image_service.settings import Settings, get_settings
-from tests.unit.conftest import api_event, headers_of, invoke, json_body, stored_objects
+from tests.fixtures.api_events import api_event
+from tests.fixtures.handler_calls import headers_of, invoke, json_body
+from tests.fixtures.moto_aws import stored_objects
 
 ROOT = Path(__file__).resolve().parents[2]
 VARIABLES = (ROOT / "terraform" / "variables.tf").read_text()

@@ -6,11 +6,9 @@ Completions of one upload (a client retrying): every one answers 200 with the sa
 stores hold one image, one version of its bytes, nothing staged. A variant made while its image
 is deleted: nothing of the image is left (current objects or versions)."""
 
-import base64
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import boto3
@@ -19,20 +17,12 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from image_service import contract
-from image_service.handlers import upload_image
+from tests.fixtures.image_calls import assert_error, complete, delete, get, send, start_ok, upload_ok
 from tests.fixtures.images import JPEG, png
-from tests.unit.conftest import (
-    BUCKET,
-    api_event,
-    failing,
-    invoke,
-    json_body,
-    object_tags,
-    stored_items,
-    stored_objects,
-)
-from tests.unit.test_handlers import assert_error, delete, get
-from tests.unit.test_large_uploads import complete, pending_items, send, start_ok
+from tests.fixtures.moto_aws import BUCKET, failing, object_tags, pending_items, stored_items, stored_objects
+
+if TYPE_CHECKING:
+    from tests.fixtures.lambda_api import ApiResponse
 
 pytestmark = pytest.mark.usefixtures("aws", "versioned")
 
@@ -52,7 +42,7 @@ def before_first(
 ) -> Iterator[list[str]]:
     """Hold the first call of one of `operations` (on a key under `key_prefix`, for S3) while
     `meanwhile` runs, then let it go. Yields the operations held (to check the race happened)."""
-    original = BaseClient._make_api_call
+    original = vars(BaseClient)["_make_api_call"]  # private: not in botocore's stubs
     held: list[str] = []
 
     def call(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
@@ -93,7 +83,7 @@ def test_a_completion_that_finds_the_staged_bytes_gone_answers_with_the_publishe
     # Given an upload whose bytes arrived
     ticket = uploaded_and_sent()
     image_id = ticket["image_id"]
-    other: list[dict[str, Any]] = []
+    other: list[ApiResponse] = []
 
     # When one completion is about to copy the staged bytes while another completes (and deletes them)
     with before_first(("CopyObject",), lambda: other.append(complete(image_id))) as held:
@@ -101,9 +91,9 @@ def test_a_completion_that_finds_the_staged_bytes_gone_answers_with_the_publishe
 
     # Then both answer 200 with the same image, and it is stored once
     assert held == ["CopyObject"]
-    assert other[0]["statusCode"] == 200, other[0]["body"]
-    assert late["statusCode"] == 200, late["body"]
-    assert json_body(late) == json_body(other[0])
+    assert other[0].status == 200, other[0].text
+    assert late.status == 200, late.text
+    assert late.json() == other[0].json()
     assert_completed_once(image_id)
 
 
@@ -111,7 +101,7 @@ def test_a_completion_whose_metadata_write_loses_answers_with_the_winners_image(
     # Given an upload whose bytes arrived
     ticket = uploaded_and_sent()
     image_id = ticket["image_id"]
-    other: list[dict[str, Any]] = []
+    other: list[ApiResponse] = []
 
     # When one completion has copied the bytes and another completes before its metadata write
     with before_first(METADATA_WRITES, lambda: other.append(complete(image_id))) as held:
@@ -119,11 +109,11 @@ def test_a_completion_whose_metadata_write_loses_answers_with_the_winners_image(
 
     # Then both answer 200 with the winner's image (same created_at), and the loser's copy is gone
     assert held
-    assert other[0]["statusCode"] == 200, other[0]["body"]
-    assert late["statusCode"] == 200, late["body"]
-    assert json_body(late) == json_body(other[0])
+    assert other[0].status == 200, other[0].text
+    assert late.status == 200, late.text
+    assert late.json() == other[0].json()
     assert_completed_once(image_id)
-    assert base64.b64decode(get(image_id)["body"]) == png(40, 30)
+    assert get(image_id).content == png(40, 30)
 
 
 def test_a_completion_racing_a_delete_does_not_bring_the_image_back() -> None:
@@ -133,8 +123,8 @@ def test_a_completion_racing_a_delete_does_not_bring_the_image_back() -> None:
     seen: list[int] = []
 
     def complete_then_delete() -> None:
-        seen.append(complete(image_id)["statusCode"])
-        seen.append(delete(image_id)["statusCode"])
+        seen.append(complete(image_id).status)
+        seen.append(delete(image_id).status)
 
     # When a completion has copied the bytes, and meanwhile another completes and the image is deleted
     with before_first(METADATA_WRITES, complete_then_delete):
@@ -153,11 +143,11 @@ def test_eight_completions_in_turn_answer_the_same_image() -> None:
     # Given a completed upload
     ticket = uploaded_and_sent()
     first = complete(ticket["image_id"])
-    assert first["statusCode"] == 200, first["body"]
+    assert first.status == 200, first.text
 
     # When it is completed seven more times, every answer is the same image
     again = [complete(ticket["image_id"]) for _ in range(7)]
-    assert [(r["statusCode"], json_body(r)) for r in again] == [(200, json_body(first))] * 7
+    assert [(r.status, r.json()) for r in again] == [(200, first.json())] * 7
     assert_completed_once(ticket["image_id"])
 
 
@@ -175,7 +165,7 @@ def cancelled(*codes: str) -> ClientError:
 def transactions_cancelled(times: int, *codes: str) -> Iterator[list[int]]:
     """The first `times` TransactWriteItems are cancelled with these reasons; yields the count of
     calls made."""
-    original = BaseClient._make_api_call
+    original = vars(BaseClient)["_make_api_call"]  # private: not in botocore's stubs
     calls: list[int] = []
 
     def call(self: BaseClient, name: str, params: dict[str, Any]) -> Any:
@@ -194,7 +184,7 @@ def test_a_transaction_conflict_is_tried_again() -> None:
     ticket = uploaded_and_sent()
     with transactions_cancelled(2, "None", "TransactionConflict") as calls:
         response = complete(ticket["image_id"])
-    assert response["statusCode"] == 200, response["body"]
+    assert response.status == 200, response.text
     assert len(calls) == 3
     assert_completed_once(ticket["image_id"])
 
@@ -206,16 +196,11 @@ def test_a_lasting_transaction_conflict_is_a_503_and_keeps_the_upload_open() -> 
     assert stored_objects() == [ticket["upload"]["fields"]["key"]]
     assert versions("images/") == ([], [])
     assert len(pending_items()) == 1
-    assert complete(ticket["image_id"])["statusCode"] == 200
+    assert complete(ticket["image_id"]).status == 200
 
 
 def uploaded_image() -> str:
-    body = json.dumps({"user_id": "alice", "image_name": "a.jpg", "file": base64.b64encode(JPEG).decode()})
-    response = invoke(
-        upload_image.lambda_handler, api_event("POST", "/v1/images", resource="/v1/images", body=body)
-    )
-    assert response["statusCode"] == 201, response["body"]
-    image_id: str = json_body(response)["image_id"]
+    image_id: str = upload_ok(JPEG, image_name="a.jpg")["image_id"]
     return image_id
 
 
@@ -226,7 +211,7 @@ def test_a_variant_made_while_its_image_is_deleted_leaves_nothing_behind() -> No
 
     # When a variant is about to be stored while the image is deleted (its variants swept first)
     with before_first(
-        ("PutObject",), lambda: deleted.append(delete(image_id)["statusCode"]), key_prefix="variants/"
+        ("PutObject",), lambda: deleted.append(delete(image_id).status), key_prefix="variants/"
     ) as held:
         response = get(image_id, width="8")
 
@@ -240,11 +225,11 @@ def test_a_variant_made_while_its_image_is_deleted_leaves_nothing_behind() -> No
 
 def test_a_variant_is_kept_untagged_once_its_image_is_confirmed() -> None:
     image_id = uploaded_image()
-    assert get(image_id, width="8")["statusCode"] == 200
+    assert get(image_id, width="8").status == 200
     [variant] = [key for key in stored_objects() if key.startswith("variants/")]
     assert object_tags(variant) == {}
     # and a delete afterwards sweeps it
-    assert delete(image_id)["statusCode"] == 200
+    assert delete(image_id).status == 200
     assert stored_objects() == []
 
 
@@ -252,6 +237,6 @@ def test_a_variant_whose_adoption_fails_is_served_and_left_to_expire() -> None:
     image_id = uploaded_image()
     with failing("DeleteObjectTagging"):
         response = get(image_id, width="8")
-    assert response["statusCode"] == 200, response["body"]
+    assert response.status == 200, response.text
     [variant] = [key for key in stored_objects() if key.startswith("variants/")]
     assert object_tags(variant) == dict([contract.ORPHAN_TAG])

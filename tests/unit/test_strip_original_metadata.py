@@ -13,10 +13,9 @@ import pytest
 from PIL import Image
 
 from image_service.settings import get_settings
+from tests.fixtures.image_calls import complete, send, start_ok, upload_ok
 from tests.fixtures.images import GPS_IFD, ORIENTATION, avif, exif_of, heic, tagged
-from tests.unit.conftest import BUCKET, _clear_process_caches, json_body
-from tests.unit.test_handlers import upload_ok
-from tests.unit.test_large_uploads import complete, send, start_ok
+from tests.fixtures.moto_aws import BUCKET, clear_process_caches
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("aws")
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("aws")
 @pytest.fixture
 def stripping(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STRIP_ORIGINAL_METADATA", "true")
-    _clear_process_caches()
+    clear_process_caches()
 
 
 def stored(image_id: str) -> bytes:
@@ -59,7 +58,7 @@ def test_on_a_large_upload_is_stored_without_its_metadata() -> None:
     ticket = start_ok()
     send(ticket, photo)
 
-    image = json_body(complete(ticket["image_id"]))
+    image = complete(ticket["image_id"]).json()
 
     kept = stored(image["image_id"])
     assert exif_of(kept) == {ORIENTATION: 6}
@@ -72,7 +71,7 @@ def test_on_an_image_without_metadata_is_still_stored_as_sent() -> None:
     Image.new("RGB", (8, 8), "navy").save(plain, "PNG")
     ticket = start_ok()
     send(ticket, plain.getvalue())
-    image = json_body(complete(ticket["image_id"]))
+    image = complete(ticket["image_id"]).json()
     assert stored(image["image_id"]) == plain.getvalue()
     assert stored(upload_ok(plain.getvalue())["image_id"]) == plain.getvalue()
 
@@ -94,7 +93,7 @@ def test_on_heif_uploads_are_stored_without_their_exif_item(make: Any) -> None:
     inline = upload_ok(photo)
     ticket = start_ok(content_type=inline["content_type"])
     send(ticket, photo)
-    large = json_body(complete(ticket["image_id"]))
+    large = complete(ticket["image_id"]).json()
     for image in (inline, large):
         kept = stored(image["image_id"])
         assert GPS_IFD in exif_of(photo)

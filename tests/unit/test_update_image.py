@@ -1,14 +1,15 @@
 """PATCH /v1/images/{image_id}: owner-only metadata edits, validated as uploads, with If-Match."""
 
 import base64
-import json
 from typing import Any
 
 import pytest
 
-from image_service.handlers import get_image, update_image, upload_image
+from tests.fixtures.api_events import TENANT
+from tests.fixtures.image_calls import API
 from tests.fixtures.images import JPEG
-from tests.unit.conftest import TENANT, api_event, failing, headers_of, invoke, json_body, stored_items
+from tests.fixtures.lambda_api import ApiResponse
+from tests.fixtures.moto_aws import failing, stored_items
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -22,51 +23,32 @@ def _upload(**fields: Any) -> dict[str, Any]:
         "file": base64.b64encode(JPEG).decode(),
         **fields,
     }
-    return json_body(
-        invoke(
-            upload_image.lambda_handler,
-            api_event("POST", "/v1/images", resource="/v1/images", body=json.dumps(body)),
-        )
-    )
+    created: dict[str, Any] = API.post("/v1/images", json=body).json()
+    return created
 
 
 def _patch(
     image_id: str, body: Any, *, headers: dict[str, str] | None = None, tenant: str = TENANT
-) -> dict[str, Any]:
-    event = api_event(
-        "PATCH",
-        f"/v1/images/{image_id}",
-        resource="/v1/images/{image_id}",
-        path_parameters={"image_id": image_id},
-        body=body if isinstance(body, str) else json.dumps(body),
-        headers=headers,
-        api_key_id=tenant,
-    )
-    return invoke(update_image.lambda_handler, event)
+) -> ApiResponse:
+    sent = {"data": body} if isinstance(body, str) else {"json": body}
+    return API.as_tenant(tenant).patch(f"/v1/images/{image_id}", headers=headers, **sent)
 
 
 def _metadata_etag(image_id: str) -> str:
-    event = api_event(
-        "GET",
-        f"/v1/images/{image_id}",
-        resource="/v1/images/{image_id}",
-        path_parameters={"image_id": image_id},
-        query={"metadata": "true"},
-    )
-    return headers_of(invoke(get_image.lambda_handler, event))["ETag"]
+    return API.get(f"/v1/images/{image_id}", params={"metadata": "true"}).headers["ETag"]
 
 
 def test_an_edit_changes_only_the_fields_sent() -> None:
     created = _upload()
     response = _patch(created["image_id"], {"image_name": "b.jpg", "tags": ["y", "z"]})
-    assert response["statusCode"] == 200
-    assert json_body(response) == {**created, "image_name": "b.jpg", "tags": ["y", "z"]}
-    assert headers_of(response)["ETag"] == _metadata_etag(created["image_id"])
+    assert response.status == 200
+    assert response.json() == {**created, "image_name": "b.jpg", "tags": ["y", "z"]}
+    assert response.headers["ETag"] == _metadata_etag(created["image_id"])
 
 
 def test_a_null_description_clears_it() -> None:
     created = _upload()
-    assert json_body(_patch(created["image_id"], {"description": None}))["description"] is None
+    assert _patch(created["image_id"], {"description": None}).json()["description"] is None
     assert "description" not in stored_items()[0]
 
 
@@ -86,14 +68,14 @@ def test_a_null_description_clears_it() -> None:
 def test_invalid_edits_are_422_and_change_nothing(body: dict[str, Any]) -> None:
     created = _upload()
     response = _patch(created["image_id"], body)
-    assert response["statusCode"] == 422, response["body"]
+    assert response.status == 422, response.text
     assert stored_items()[0]["image_name"]["S"] == "a.jpg"
 
 
 def test_another_tenant_gets_404() -> None:
     created = _upload()
     response = _patch(created["image_id"], {"image_name": "mine.jpg"}, tenant="other-key-id")
-    assert response["statusCode"] == 404
+    assert response.status == 404
     assert stored_items()[0]["image_name"]["S"] == "a.jpg"
 
 
@@ -101,14 +83,12 @@ def test_if_match_with_the_current_etag_applies_and_a_stale_one_is_412() -> None
     created = _upload()
     current = _metadata_etag(created["image_id"])
     first = _patch(created["image_id"], {"description": "second"}, headers={"If-Match": current})
-    assert first["statusCode"] == 200
+    assert first.status == 200
     stale = _patch(created["image_id"], {"description": "third"}, headers={"If-Match": current})
-    assert stale["statusCode"] == 412
-    assert json_body(stale)["error"]["code"] == "precondition_failed"
-    again = _patch(
-        created["image_id"], {"description": "third"}, headers={"If-Match": headers_of(first)["ETag"]}
-    )
-    assert json_body(again)["description"] == "third"
+    assert stale.status == 412
+    assert stale.json()["error"]["code"] == "precondition_failed"
+    again = _patch(created["image_id"], {"description": "third"}, headers={"If-Match": first.headers["ETag"]})
+    assert again.json()["description"] == "third"
 
 
 def test_a_weak_if_match_never_matches() -> None:
@@ -118,7 +98,7 @@ def test_a_weak_if_match_never_matches() -> None:
         {"description": "x"},
         headers={"If-Match": "W/" + _metadata_etag(created["image_id"])},
     )
-    assert response["statusCode"] == 412
+    assert response.status == 412
 
 
 def test_an_edit_racing_another_is_409_not_a_lost_update() -> None:
@@ -137,4 +117,4 @@ def test_a_metadata_store_outage_is_503() -> None:
     created = _upload()
     with failing("UpdateItem"):
         response = _patch(created["image_id"], {"description": "x"})
-    assert response["statusCode"] == 503
+    assert response.status == 503

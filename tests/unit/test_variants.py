@@ -2,15 +2,13 @@
 
 import base64
 import io
-import json
-from typing import Any
 
 import pytest
 from PIL import Image
 
-from image_service.handlers import delete_image, get_image, upload_image
 from image_service.variants import parse_spec, render
-from tests.unit.conftest import api_event, headers_of, invoke, json_body, stored_objects
+from tests.fixtures.lambda_api import ApiResponse, LambdaApi
+from tests.fixtures.moto_aws import stored_objects
 
 
 def _jpeg(size: tuple[int, int] = (400, 200), *, orientation: int | None = None, gps: bool = False) -> bytes:
@@ -86,36 +84,20 @@ def test_without_parameters_the_original_is_served() -> None:
 
 
 @pytest.mark.usefixtures("aws")
-def test_a_variant_is_stored_once_and_deleted_with_its_image() -> None:
-    body = json.dumps({"user_id": "alice", "image_name": "a.jpg", "file": base64.b64encode(_jpeg()).decode()})
-    created = json_body(
-        invoke(upload_image.lambda_handler, api_event("POST", "/v1/images", resource="/v1/images", body=body))
-    )
-    image_id = created["image_id"]
+def test_a_variant_is_stored_once_and_deleted_with_its_image(api: LambdaApi) -> None:
+    body = {"user_id": "alice", "image_name": "a.jpg", "file": base64.b64encode(_jpeg()).decode()}
+    image_id = api.post("/v1/images", json=body).json()["image_id"]
 
-    def get(**query: str) -> dict[str, Any]:
-        event = api_event(
-            "GET",
-            f"/v1/images/{image_id}",
-            resource="/v1/images/{image_id}",
-            path_parameters={"image_id": image_id},
-            query=query,
-        )
-        return invoke(get_image.lambda_handler, event)
+    def get(**query: str) -> ApiResponse:
+        return api.get(f"/v1/images/{image_id}", params=query)
 
     first, second = get(width="64", format="webp"), get(width="64", format="webp")
-    assert first["statusCode"] == second["statusCode"] == 200
-    assert first["body"] == second["body"]
-    assert headers_of(first)["Content-Type"] == "image/webp"
-    assert headers_of(first)["ETag"] != headers_of(get())["ETag"]
-    assert _opened(base64.b64decode(first["body"])).size == (64, 32)
+    assert first.status == second.status == 200
+    assert first.content == second.content
+    assert first.headers["Content-Type"] == "image/webp"
+    assert first.headers["ETag"] != get().headers["ETag"]
+    assert _opened(first.content).size == (64, 32)
     assert sorted(stored_objects()) == [f"images/{image_id}", f"variants/{image_id}/64xauto-contain.webp"]
 
-    delete = api_event(
-        "DELETE",
-        f"/v1/images/{image_id}",
-        resource="/v1/images/{image_id}",
-        path_parameters={"image_id": image_id},
-    )
-    assert invoke(delete_image.lambda_handler, delete)["statusCode"] == 200
+    assert api.delete(f"/v1/images/{image_id}").status == 200
     assert stored_objects() == []

@@ -12,7 +12,8 @@ the next request on:
     current    N   the version new links are signed with
     versions   M   "<n>" -> {secret_version_id S, created_at S, revoked_at S?}
 
-A version is usable while it is in `versions` without `revoked_at`. Writes are conditional on the
+A version is usable while it is in `versions` without `revoked_at`; a shared GET reads just the
+version its token names (a projection), whatever the number of versions. Writes are conditional on the
 item's `current`, so concurrent rotations (or first uses) never both win: the loser's secret
 version is left unused, and it reads the winner's state."""
 
@@ -60,10 +61,6 @@ class KeyRing:
     current: int
     versions: dict[int, KeyVersion]
 
-    def usable(self, version: int) -> KeyVersion | None:
-        found = self.versions.get(version)
-        return found if found is not None and found.usable else None
-
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "KeyRing":
         versions = {}
@@ -96,6 +93,29 @@ class SigningKeyState:
             )
         item = response.get("Item")
         return None if item is None else KeyRing.from_item(item)
+
+    def version(self, tenant_id: str, version: int) -> KeyVersion | None:
+        """One key version of a tenant (None: no such version, or no key at all), read alone: a
+        projection of the item on that version, so a shared GET costs the same however many times
+        the tenant rotated."""
+        with dependency(_STATE):
+            response = self._client.get_item(
+                TableName=self._table,
+                Key={"tenant_id": {"S": tenant_id}},
+                ConsistentRead=True,
+                ProjectionExpression="#versions.#v",
+                ExpressionAttributeNames={"#versions": "versions", "#v": str(version)},
+            )
+        entry = response.get("Item", {}).get("versions", {}).get("M", {}).get(str(version))
+        if entry is None:
+            return None
+        fields = entry["M"]
+        return KeyVersion(
+            version=version,
+            secret_version_id=fields["secret_version_id"]["S"],
+            created_at=fields["created_at"]["S"],
+            revoked_at=fields["revoked_at"]["S"] if "revoked_at" in fields else None,
+        )
 
     def create(self, tenant_id: str, secret_version_id: str, created_at: str) -> bool:
         """Record a tenant's first version (1); False when another request recorded one first."""

@@ -12,10 +12,11 @@ import tomllib
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import nox.project
 import pytest
 import yaml
 
-from devtools.dependency_groups import requirements
+from devtools import paths
 from devtools.emulator_process import HEALTH_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,7 +138,8 @@ def host_path(service: dict[str, Any], container_path: str) -> Mount:
 
 
 def pinned_ministack() -> str:
-    pins = [req for req in requirements("emulator") if re.match(r"ministack\s*==", req)]
+    emulator = nox.project.dependency_groups(nox.project.load_toml(paths.PYPROJECT), "emulator")
+    pins = [req for req in emulator if re.match(r"ministack\s*==", req)]
     assert len(pins) == 1, f"pyproject's emulator group should pin ministack exactly once: {pins}"
     return pins[0].replace(" ", "")
 

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
+from bench.function_profile import HANDLERS
 from devtools import paths
-from devtools.function_profile import HANDLERS
 
 
 @pytest.mark.parametrize("handler", [HANDLERS[0], HANDLERS[-1]])

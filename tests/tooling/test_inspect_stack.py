@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import boto3
 import pytest
@@ -25,14 +26,14 @@ from devtools.inspect_stack import (
     timestamp,
     usage_plan_row,
 )
-from tests.unit.conftest import BUCKET, IDEMPOTENCY_TABLE, SIGNING_KEYS_TABLE, TABLE, UPLOADS_TABLE
+from tests.fixtures.moto_aws import BUCKET, IDEMPOTENCY_TABLE, SIGNING_KEYS_TABLE, TABLE, UPLOADS_TABLE
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 LONG_ID = "0123456789abcdef0123456789abcdef-0123456789"  # longer than MAX_CELL: a key is never cut
 
 
-def put_image_item(image_id: str, **extra: dict[str, object]) -> None:
-    item: dict[str, object] = {
+def put_image_item(image_id: str, **extra: dict[str, Any]) -> None:
+    item: dict[str, Any] = {
         "image_id": {"S": image_id},
         "user_id": {"S": "alice"},
         "created_at": {"S": f"2026-01-0{len(image_id) % 9 + 1}T10:00:00.000000Z"},
@@ -248,7 +249,7 @@ def test_usage_plans_show_stages_throttle_quota_and_key_count() -> None:
 
 def test_each_stage_of_an_api_is_a_row_and_an_api_without_stages_still_shows() -> None:
     api = {"id": "a1", "name": "image-service", "createdDate": datetime(2026, 1, 1, tzinfo=UTC)}
-    stages = [
+    stages: list[dict[str, Any]] = [
         {"stageName": "v2", "deploymentId": "d2", "createdDate": datetime(2026, 1, 3, tzinfo=UTC)},
         {"stageName": "api", "deploymentId": "d1"},
     ]

@@ -6,11 +6,31 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
-from devtools import function_profile, paths
+from bench import function_profile
+from devtools import paths
 
 SITE_PACKAGES = str(Path(pytest.__file__).resolve().parent.parent)
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+
+
+def test_every_routes_handler_is_profiled_and_every_handler_has_a_route() -> None:
+    # Given the functions the spec routes to: Terraform fills each integration uri's
+    # ${<handler>_uri} placeholder with the function of that handler module
+    spec = yaml.safe_load(paths.OPENAPI.read_text())
+    routed = {
+        operation["x-amazon-apigateway-integration"]["uri"].removeprefix("${").removesuffix("_uri}")
+        for path_item in spec["paths"].values()
+        for method, operation in path_item.items()
+        if method in HTTP_METHODS and operation["x-amazon-apigateway-integration"]["type"] == "aws_proxy"
+    }
+
+    # Then the handlers the benchmarks profile, derived from functions/image_service/handlers/,
+    # are exactly those: a new route's handler is measured without anyone editing a list
+    assert len(routed) >= 7
+    assert set(function_profile.HANDLERS) == routed
 
 
 def test_cold_start_times_one_fresh_process_per_run() -> None:

@@ -8,12 +8,12 @@
   the most expensive kinds at the decode budget, verified as an upload and made into the largest
   variant, with the function's whole resident set at its peak beside its memory size.
 
-Usage: python -m devtools.function_profile cold-start [--runs N] [--path DIR ...] [MODULE ...]
-       python -m devtools.function_profile memory [--bytes N]
-       python -m devtools.function_profile image-work
+Usage: python -m bench.function_profile cold-start [--runs N] [--path DIR ...] [MODULE ...]
+       python -m bench.function_profile memory [--bytes N]
+       python -m bench.function_profile image-work
 
-Standard library only at import, like the rest of devtools. upload_peak_memory runs its measurement
-in a child of the current interpreter, which needs the `test` group (moto, the `lambda` group)."""
+Standard library only at import. upload_peak_memory runs its measurement in a child of the current
+interpreter, which needs the `bench` group (moto, the `lambda` group)."""
 
 import argparse
 import base64
@@ -23,6 +23,7 @@ import gc
 import importlib.util
 import json
 import os
+import pkgutil
 import random
 import re
 import shutil
@@ -38,15 +39,15 @@ from typing import Any, Literal
 from devtools import lambda_package, paths
 from devtools import runtime as runtime_info
 
-HANDLERS = (
-    "upload_image",
-    "start_upload",
-    "complete_upload",
-    "list_images",
-    "get_image",
-    "update_image",
-    "delete_image",
-)
+
+def handler_names() -> tuple[str, ...]:
+    """Every function's handler: the modules of functions/image_service/handlers/, one per
+    operation (tests/tooling/test_function_profile.py checks each route of the spec has one)."""
+    handlers = paths.FUNCTIONS / "image_service" / "handlers"
+    return tuple(sorted(module.name for module in pkgutil.iter_modules([str(handlers)])))
+
+
+HANDLERS = handler_names()
 BASELINE_MODULE = "boto3"
 INLINE_UPLOAD_BYTES = 4 * 1024 * 1024  # contract.MAX_IMAGE_BYTES
 _IDAT_BYTES = 64 * 1024
@@ -212,7 +213,7 @@ def upload_peak_memory(payload_bytes: int = INLINE_UPLOAD_BYTES) -> dict[str, An
     measured: dict[str, Any] = {}
     for storage in ("wire", "moto"):
         code = (
-            "from devtools.function_profile import _upload_memory_child; "
+            "from bench.function_profile import _upload_memory_child; "
             f"_upload_memory_child({payload_bytes}, {storage!r})"
         )
         result = subprocess.run(
@@ -387,6 +388,7 @@ def worst_case_image(kind: str, path: Path) -> dict[str, Any]:
     from image_service import contract  # noqa: PLC0415
 
     budget = contract.DECODE_BUDGET_BYTES * 0.98
+    options: dict[str, Any]
     if kind == "rgba-png":
         side, mode, options = int((budget / 4) ** 0.5), "RGBA", {"format": "PNG", "compress_level": 1}
     elif kind == "webp":
@@ -423,7 +425,7 @@ def image_work_peak_memory(work_dir: Path) -> dict[str, Any]:
     for kind in WORST_CASES:
         path = work_dir / f"worst-{kind}"
         image = worst_case_image(kind, path)
-        code = f"from devtools.function_profile import _image_work_child; _image_work_child({str(path)!r})"
+        code = f"from bench.function_profile import _image_work_child; _image_work_child({str(path)!r})"
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=paths.ROOT, check=False
         )
@@ -463,7 +465,7 @@ def _image_work_child(path: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m devtools.function_profile", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.function_profile", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     cold = commands.add_parser("cold-start", help="median import time per handler vs boto3")
     cold.add_argument("modules", nargs="*", help="modules to import (default: every handler)")

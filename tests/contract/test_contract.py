@@ -11,8 +11,8 @@ from openapi_spec_validator import validate
 from pydantic import BaseModel, ValidationError
 
 from image_service import contract
+from image_service.formats import ContentType
 from image_service.models import (
-    ContentType,
     DeleteResult,
     DownloadLink,
     ErrorDetail,
@@ -29,7 +29,8 @@ from image_service.models import (
     UploadRequest,
     UploadTicket,
 )
-from tests.unit.conftest import api_event, invoke, json_body
+from tests.fixtures.lambda_api import LambdaApi
+from tests.fixtures.terraform_plan import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_TEXT = (ROOT / "openapi" / "api.yaml").read_text()
@@ -138,7 +139,7 @@ def test_binary_media_types_let_images_through_for_any_accept_header() -> None:
 
 
 @pytest.mark.usefixtures("aws")
-def test_each_operation_integrates_one_function_that_serves_it() -> None:
+def test_each_operation_integrates_one_function_that_serves_it(terraform_plan: Plan) -> None:
     placeholders = []
     for path, method, operation in operations():
         integration = operation["x-amazon-apigateway-integration"]
@@ -149,18 +150,21 @@ def test_each_operation_integrates_one_function_that_serves_it() -> None:
         function = match.group(1)
         placeholders.append(function)
         # Terraform deploys that function with that handler module...
-        assert f'handler     = "image_service.handlers.{function}.lambda_handler"' in TERRAFORM_MAIN
+        planned = terraform_plan.planned(f'module.function["{function}"].aws_lambda_function.this')
+        assert planned["handler"] == f"image_service.handlers.{function}.lambda_handler"
         # ...and the handler's resolver serves this method and path.
         module = importlib.import_module(f"image_service.handlers.{function}")
         concrete = path.replace("{image_id}", "11111111-2222-4333-8444-555555555555")
-        response = invoke(module.lambda_handler, api_event(method.upper(), concrete, resource=path))
-        assert json_body(response).get("error", {}).get("code") != "route_not_found", (method, path)
+        response = LambdaApi().request(method, concrete, handler=module.lambda_handler)
+        assert response.json().get("error", {}).get("code") != "route_not_found", (method, path)
     assert len(placeholders) == len(set(placeholders)), "one function per operation"
     assert set(PLACEHOLDER.findall(SPEC_TEXT)) == set(placeholders)
     handler_modules = {p.stem for p in (ROOT / "functions/image_service/handlers").glob("*.py")} - {
         "__init__"
     }
     assert handler_modules == set(placeholders)
+    # ...and deploys no function that serves no operation
+    assert len(terraform_plan.of_type("aws_lambda_function")) == len(placeholders)
 
 
 def test_documented_error_statuses_cover_what_handlers_raise() -> None:
