@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def _status(field: str) -> int:
     raise RuntimeError(f"no {field} in /proc/self/status")
 
 
-def _measured(work: Any) -> dict[str, float]:
+def _measured(work: Callable[[], Any]) -> dict[str, Any]:
     before = _status("VmRSS:")
     Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
     started = time.perf_counter()
@@ -132,7 +133,11 @@ def op_placeholder(source: str, runs: str) -> dict[str, Any]:
     return {"times": times}
 
 
-_OPS = {"variant": op_variant, "inspect": op_inspect, "placeholder": op_placeholder}
+_OPS: dict[str, Callable[..., dict[str, Any]]] = {
+    "variant": op_variant,
+    "inspect": op_inspect,
+    "placeholder": op_placeholder,
+}
 
 
 def _run(*args: str) -> dict[str, Any]:
