@@ -13,7 +13,7 @@ memory):
 - GIF decodes a frame into a canvas-sized image; a later frame's palette may make it RGB(A).
 - HEIC (libheif, libde265) and AVIF (libavif, dav1d) decode to planes of YCbCr, then to an RGB copy
   Pillow's image is made from: the bytes a pixel of the coded size (ispe) takes are the format's
-  own (formats.ImageFormat.decode_bytes_per_pixel: 9 and 11, from 8.4 and 9.9 measured at 12 MP).
+  own (formats.ImageFormat.decode_bytes_per_pixel: 10 and 11, from up to 9.6 and 10.0 measured at 12 MP).
 - A variant's encoder holds buffers of its own beside the variant's pixels: libaom 24 to 28 bytes a
   pixel, libwebp 7 (encode_bytes_per_pixel); the decoded image and the working copy are released
   before it runs (variants.render), so variant pixels and encoder together must fit

@@ -238,7 +238,7 @@ def test_an_avif_frame_smaller_than_declared_is_scaled_to_the_declared_size() ->
 
 
 def test_a_large_photo_decodes_inside_the_budget() -> None:
-    # 12 MP as phones take them: 4000x3000 is 108 MB to decode as HEIC, 132 MB as AVIF, both
+    # 12 MP as phones take them: 4000x3000 is 120 MB to decode as HEIC, 132 MB as AVIF, both
     # within the 143 MB budget (the cost model's rows come from measuring these).
     from image_service import cost_model
     from image_service.container_layout import Layout
