@@ -422,6 +422,26 @@ def info(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def backfill(session: nox.Session) -> None:
+    """Fill in width, height and placeholder of images stored without them (re-runs change nothing)."""
+    install_groups(session, "lambda", "sdk")
+    deployed = deployed_stack(session)
+    session.run(
+        "python",
+        "-m",
+        "devtools.backfill",
+        "--bucket",
+        deployed.bucket_name,
+        "--table",
+        deployed.table_name,
+        "--uploads-table",
+        deployed.uploads_table_name,
+        *session.posargs,
+        env=emulator_process.aws_environment(),
+    )
+
+
+@nox.session(python=PYTHON, default=False)
 def inspect(session: nox.Session) -> None:
     """Tables of the emulator's buckets, objects, tables, items, functions and APIs (`-- --help`)."""
     install_groups(session, "inspect")

@@ -10,7 +10,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import api_paths, artifact, deploy_times, function_figures, in_process, noop_gateway, share_links
+from bench import (
+    api_paths,
+    artifact,
+    deploy_times,
+    formats,
+    function_figures,
+    in_process,
+    noop_gateway,
+    share_links,
+)
 from bench.figures import Figure, machine, write
 from bench.plan import DEFAULT, QUICK
 from bench.progress import Progress
@@ -71,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         figures += function_figures.cold_start_figures(plan.cold_start_runs, progress)
         figures += function_figures.memory_figures(progress)
         figures += function_figures.image_work_figures(progress)
+        upload_floor = next(
+            (figure.floor for figure in figures if figure.name.startswith("upload_image 100 KB")), None
+        )
+        figures += formats.format_figures(plan.runs, progress, upload_floor=upload_floor)
         zip_path = paths.lambda_zip(runtime.DEFAULT_ARCHITECTURE)
         if zip_path.exists():
             figures += artifact.artifact_figures(zip_path)

@@ -14,6 +14,7 @@ from bench.noop_gateway import NoopGateway
 from bench.plan import KB, MB
 from bench.target import Target
 from bench.timing import Load, Spread
+from image_service.image_verification import Inspection
 from image_service.models import ImageDescription
 from image_service.records import build_record
 from image_service.storage.dynamo_items import to_dynamo
@@ -73,7 +74,7 @@ def record_item(image_id: str, *, size: int, tenant_id: str, user_id: str, now: 
         ImageDescription(user_id=user_id, image_name="bench.png"),
         image_id=image_id,
         tenant_id=tenant_id,
-        content_type="image/png",
+        shown=Inspection("image/png", 2, 2, "L00000fQfQfQfQfQfQfQfQfQfQfQ"),
         size=size,
         sha256="0" * 64,
         now=now,

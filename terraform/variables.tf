@@ -206,7 +206,7 @@ variable "image_presets" {
     fit    = optional(string, "contain")
     format = optional(string)
   }))
-  description = "Named variants, served by `GET /v1/images/{id}?preset=<name>` and by share links: a box (width and/or height, 1 to 2048 like any variant: MAX_VARIANT_SIDE of the image cost model in functions/image_service/contract.py), a fit (contain, cover, fill) and a format (jpeg, png, webp; absent: the original's). The functions validate the same rules when they start."
+  description = "Named variants, served by `GET /v1/images/{id}?preset=<name>` and by share links: a box (width and/or height, 1 to 2048 like any variant: MAX_VARIANT_SIDE of the image cost model in functions/image_service/contract.py), a fit (contain, cover, fill) and a format (jpeg, png, webp, avif, or auto: negotiated from each request's Accept; absent: the original's). The functions validate the same rules when they start."
   default = {
     thumb  = { width = 128, height = 128, fit = "cover", format = "webp" }
     small  = { width = 320, fit = "contain", format = "webp" }
@@ -227,8 +227,8 @@ variable "image_presets" {
   }
 
   validation {
-    condition     = alltrue([for preset in values(var.image_presets) : contains(["contain", "cover", "fill"], preset.fit) && (preset.format == null ? true : contains(["jpeg", "png", "webp"], preset.format))])
-    error_message = "Every preset's fit must be contain, cover or fill, and its format jpeg, png or webp (or absent: the original's)."
+    condition     = alltrue([for preset in values(var.image_presets) : contains(["contain", "cover", "fill"], preset.fit) && (preset.format == null ? true : contains(["jpeg", "png", "webp", "avif", "auto"], preset.format))])
+    error_message = "Every preset's fit must be contain, cover or fill, and its format jpeg, png, webp, avif or auto (or absent: the original's)."
   }
 
   validation {

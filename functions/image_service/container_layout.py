@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from image_service import formats
+from image_service import formats, heif_container
 from image_service.errors import (
     CorruptImageError,
     EmptyImageError,
@@ -37,6 +37,9 @@ class Layout:
     sampling: tuple[tuple[int, int], ...] = ()
     buffered: bool = False
     entropy_bytes: int = 0
+    # HEIF/AVIF: the size as coded (ispe), which the decoder allocates; larger than the decoded
+    # size when it is cropped (clap: HEVC codes whole blocks). 0: the decoded size.
+    coded_pixels: int = 0
 
     @property
     def name(self) -> str:
@@ -44,7 +47,7 @@ class Layout:
 
     @property
     def pixels(self) -> int:
-        return self.width * self.height
+        return max(self.width * self.height, self.coded_pixels)
 
 
 def sniff_content_type(data: ImageBytes) -> str:
@@ -60,6 +63,9 @@ def sniff_content_type(data: ImageBytes) -> str:
         return "image/gif"
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
+    heif = heif_container.sniff(bytes(data[:64]))
+    if heif is not None:
+        return heif
     raise UnsupportedImageTypeError(formats.NOT_AN_IMAGE)
 
 
@@ -264,9 +270,20 @@ def _webp_size(data: ImageBytes, kind: bytes, payload: int, length: int) -> tupl
 
 
 # The container reader of each format (formats.FORMATS; tests/unit/test_formats.py checks all).
+def _heif(content_type: str) -> Callable[[ImageBytes], Layout]:
+    def read(data: ImageBytes) -> Layout:
+        heif = heif_container.read(data, content_type)
+        coded = heif.coded_width * heif.coded_height
+        return Layout(content_type, heif.width, heif.height, heif.end, coded_pixels=coded)
+
+    return read
+
+
 READERS: Final[dict[str, Callable[[ImageBytes], Layout]]] = {
     "jpeg": _jpeg,
     "png": _png,
     "gif": _gif,
     "webp": _webp,
+    "heic": _heif("image/heic"),
+    "avif": _heif("image/avif"),
 }

@@ -69,6 +69,10 @@ VARIANT_WORK_BYTES: Final = 4 * (VARIANT_REDUCING_GAP * MAX_VARIANT_SIDE) ** 2 +
 DECODE_BUDGET_BYTES: Final = IMAGE_MEMORY_BYTES - VARIANT_WORK_BYTES
 VARIANT_FITS: Final = ("contain", "cover", "fill")
 VARIANT_FORMATS: Final = formats.VARIANT_FORMATS
+# format=auto: the format negotiated from the request's Accept header (negotiation.py); the answer
+# says `Vary: Accept`. The `format` query parameter takes these values.
+AUTO_FORMAT: Final = "auto"
+VARIANT_FORMAT_VALUES: Final = (*VARIANT_FORMATS, AUTO_FORMAT)
 
 METADATA_HEADER: Final = "X-Image-Metadata"
 

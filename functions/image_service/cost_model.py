@@ -10,11 +10,18 @@ memory):
   3 bytes a pixel more for 4:2:0 colour, 8 for 4:4:4:4 CMYK.
 - WebP goes through libwebp's animation decoder at any scale (the only one Pillow has): two canvases
   of 4 bytes a pixel, the frame copied out (4) and into the image (4), and the file read whole.
-- GIF decodes a frame into a canvas-sized image; a later frame's palette may make it RGB(A)."""
+- GIF decodes a frame into a canvas-sized image; a later frame's palette may make it RGB(A).
+- HEIC (libheif, libde265) and AVIF (libavif, dav1d) decode to planes of YCbCr, then to an RGB copy
+  Pillow's image is made from: the bytes a pixel of the coded size (ispe) takes are the format's
+  own (formats.ImageFormat.decode_bytes_per_pixel: 10 and 11, from up to 9.6 and 10.0 measured at 12 MP).
+- A variant's encoder holds buffers of its own beside the variant's pixels: libaom 24 to 28 bytes a
+  pixel, libwebp 7 (encode_bytes_per_pixel); the decoded image and the working copy are released
+  before it runs (variants.render), so variant pixels and encoder together must fit
+  IMAGE_MEMORY_BYTES (encode_cost; tests/unit/test_cost_model.py checks the largest variant)."""
 
 from dataclasses import dataclass
 
-from image_service import contract
+from image_service import contract, formats
 from image_service.container_layout import Layout
 from image_service.errors import ImageTooCostlyError
 
@@ -66,6 +73,9 @@ def decode_cost(layout: Layout, mode: str, *, source_bytes: int, scale: int = 1)
         coefficients = jpeg_coefficient_bytes(layout) if layout.buffered else 0
         return DecodeCost(width * height, width * height * bytes_per_pixel(mode), coefficients)
     pixels = layout.pixels
+    per_pixel = formats.of(layout.content_type).decode_bytes_per_pixel
+    if per_pixel is not None:  # the decoder's planes and copies, whatever the mode
+        return DecodeCost(pixels, pixels * 4, pixels * (per_pixel - 4))
     if layout.content_type == "image/webp":
         # The canvases, the frame's copy and the file are the decoder's; the image holds 4 bytes.
         return DecodeCost(pixels, pixels * 4, pixels * (_WEBP_BYTES_PER_PIXEL - 4) + source_bytes)
@@ -98,3 +108,9 @@ def cheapest_jpeg_scale(layout: Layout, mode: str, *, source_bytes: int, wanted:
         if cost.total <= contract.DECODE_BUDGET_BYTES:
             return scale
     raise _too_costly(layout, cost)
+
+
+def encode_cost(pixels: int, content_type: str) -> int:
+    """What encoding a variant of `pixels` pixels holds: the pixels (4 bytes each) and the
+    encoder's own buffers (formats.ImageFormat.encode_bytes_per_pixel)."""
+    return pixels * (4 + formats.of(content_type).encode_bytes_per_pixel)

@@ -11,8 +11,9 @@ import struct
 from collections.abc import Callable
 from typing import Final
 
-from image_service import formats
+from image_service import formats, heif_container
 from image_service.container_layout import sniff_content_type
+from image_service.errors import UnsupportedImageTypeError
 
 _ORIENTATION_TAG = 0x0112
 
@@ -21,7 +22,7 @@ def strip(data: bytes) -> bytes:
     """The image without its embedded metadata (see the module docstring)."""
     try:
         return STRIPPERS[formats.of(sniff_content_type(data)).key](data)
-    except (ValueError, IndexError, struct.error):
+    except (ValueError, IndexError, struct.error, UnsupportedImageTypeError):
         return data  # malformed: left for detect_content_type to refuse
 
 
@@ -210,4 +211,7 @@ STRIPPERS: Final[dict[str, Callable[[bytes], bytes]]] = {
     "png": _png,
     "gif": _gif,
     "webp": _webp,
+    # HEIF orients by irot/imir, not EXIF: the Exif and XMP items go whole (heif_container.strip).
+    "heic": heif_container.strip,
+    "avif": heif_container.strip,
 }

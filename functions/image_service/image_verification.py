@@ -7,6 +7,7 @@ The first frame is decoded (the one variants are made from); the frames after it
 structure (every block present, up to the trailer), not decoded. A JPEG decodes at 1/8 scale:
 libjpeg still reads every entropy-coded bit, so truncation shows, at a fraction of the work."""
 
+import importlib
 import io
 import mmap
 import struct
@@ -14,7 +15,9 @@ import warnings
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, BinaryIO, Final
+from dataclasses import dataclass
+from functools import cache
+from typing import IO, TYPE_CHECKING, BinaryIO, Final
 
 from image_service import contract, cost_model, formats
 from image_service.container_layout import ImageBytes, Layout, read_layout, sniff_content_type
@@ -24,18 +27,48 @@ from image_service.errors import (
     TooManyPixelsError,
     UnsupportedImageTypeError,
 )
+from image_service.placeholder import placeholder_of
 
-__all__ = ["DECODE_ERRORS", "detect_content_type", "mapped", "sniff_content_type", "verify"]
+if TYPE_CHECKING:
+    from PIL import Image
 
-# What Pillow and its decoders raise for bytes they cannot decode.
-DECODE_ERRORS: Final = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, zlib.error)
+__all__ = ["DECODE_ERRORS", "detect_content_type", "inspect", "mapped", "sniff_content_type", "verify"]
+
+# What Pillow and its decoders raise for bytes they cannot decode (libavif and libheif: RuntimeError).
+DECODE_ERRORS: Final = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    RuntimeError,
+    struct.error,
+    zlib.error,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """What verifying an image found: its type, its size as shown (after EXIF orientation), and
+    its placeholder (placeholder.py), made from the pixels verification decoded."""
+
+    content_type: str
+    width: int
+    height: int
+    placeholder: str
 
 
 def detect_content_type(data: bytes | IO[bytes]) -> str:
-    """The MIME type of a verified image (see the module docstring), or the 4xx error it gets. A
-    file is read whole from its start, mapped rather than copied (a spooled upload of 50 MB)."""
+    """The MIME type of a verified image (see the module docstring), or the 4xx error it gets."""
+    return inspect(data).content_type
+
+
+def inspect(data: bytes | IO[bytes], *, allow_trailing: bool = False) -> Inspection:
+    """A verified image's type, upright size and placeholder, or the 4xx error it gets. A file is
+    read whole from its start, mapped rather than copied (a spooled upload of 50 MB).
+    `allow_trailing`: an image stored before uploads refused appended data (the backfill)."""
     with mapped(data) as view:
-        return verify(view).content_type
+        return verify(view, allow_trailing=allow_trailing)
 
 
 @contextmanager
@@ -65,13 +98,41 @@ def stream(data: ImageBytes) -> BinaryIO:
     return io.BytesIO(data) if isinstance(data, bytes) else data  # type: ignore[return-value]
 
 
-def verify(data: ImageBytes) -> Layout:
-    """The layout of an image that decodes inside the budget; 400 or 415 with the reason."""
-    layout = read_layout(data)
+def opener(fmt: formats.ImageFormat) -> list[str]:
+    """Image.open's `formats=` for an image of `fmt`, its Pillow plugin registered first."""
+    if fmt.plugin is not None:
+        _register(fmt.plugin)
+    return [fmt.pillow]
+
+
+@cache
+def _register(plugin: tuple[str, str]) -> None:
+    module, function = plugin
+    getattr(importlib.import_module(module), function)()
+
+
+def check_before_open(layout: Layout, source_bytes: int) -> None:
+    """The decode cost of formats whose decoders allocate on open or whose cost does not depend
+    on the mode (WebP's canvases; HEIF's planes), checked before any decoder runs."""
+    fmt = formats.of(layout.content_type)
+    if layout.content_type == "image/webp" or fmt.decode_bytes_per_pixel is not None:
+        cost_model.check_decode(layout, cost_model.decode_cost(layout, "RGBA", source_bytes=source_bytes))
+
+
+def orientation_of(image: "Image.Image") -> int:
+    """The EXIF orientation (1-8) a decoded image is shown by; 1 when none."""
+    value = image.getexif().get(_ORIENTATION_TAG, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+_ORIENTATION_TAG = 0x0112
+
+
+def verify(data: ImageBytes, *, allow_trailing: bool = False) -> Inspection:
+    """What an image that decodes inside the budget is (Inspection); 400 or 415 with the reason."""
+    layout = read_layout(data, allow_trailing=allow_trailing)
     check_pixels(layout)
-    if layout.content_type == "image/webp":
-        # Pillow 12 allocates the decoder's canvases on open: check before opening.
-        cost_model.check_decode(layout, cost_model.decode_cost(layout, "RGBA", source_bytes=len(data)))
+    check_before_open(layout, len(data))
     if layout.content_type == "image/jpeg":
         _check_jpeg_data(layout)
     # Imported here: only uploads and variants decode images, and Pillow is the heaviest import.
@@ -82,7 +143,7 @@ def verify(data: ImageBytes) -> Layout:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the cap above decides
-            with Image.open(stream(data), formats=[formats.of(layout.content_type).pillow]) as image:
+            with Image.open(stream(data), formats=opener(formats.of(layout.content_type))) as image:
                 if image.size != (layout.width, layout.height):
                     raise CorruptImageError(
                         f"The {layout.name} image declares {layout.width}x{layout.height} pixels in its "
@@ -94,13 +155,18 @@ def verify(data: ImageBytes) -> Layout:
                 if scale > 1:
                     image.draft(None, (max(1, image.width // scale), max(1, image.height // scale)))
                 image.load()
+                orientation = orientation_of(image)
+                width, height = (
+                    (layout.height, layout.width) if orientation > 4 else (layout.width, layout.height)
+                )
+                placeholder = placeholder_of(image, orientation)
     except Image.DecompressionBombError as err:  # Pillow's own cap, far above ours
         raise TooManyPixelsError(f"The limit is {contract.MAX_IMAGE_PIXELS:,} pixels.") from err
     except UnidentifiedImageError as err:
         raise UnsupportedImageTypeError(formats.NOT_AN_IMAGE) from err
     except DECODE_ERRORS as err:
         raise CorruptImageError(f"The {layout.name} image does not decode: {err}.") from err
-    return layout
+    return Inspection(layout.content_type, width, height, placeholder)
 
 
 def _check_jpeg_data(layout: Layout) -> None:

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from image_service import base64_codec, contract, embedded_metadata
 from image_service.errors import InvalidBase64Error, PayloadTooLargeError
-from image_service.image_verification import detect_content_type
+from image_service.image_verification import inspect
 from image_service.models import (
     ImageDescription,
     ImageMetadata,
@@ -101,7 +101,7 @@ def new_record(
         request,
         image_id=image_id or str(uuid.uuid4()),
         tenant_id=tenant_id,
-        content_type=detect_content_type(data),
+        shown=inspect(data),
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         now=now,

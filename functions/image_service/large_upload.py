@@ -21,7 +21,7 @@ from image_service.errors import (
     UnsupportedImageTypeError,
     UploadNotReceivedError,
 )
-from image_service.image_verification import detect_content_type
+from image_service.image_verification import Inspection, inspect
 from image_service.models import ImageRecord, PendingUpload, PresignedPost, UploadIntent, UploadTicket
 from image_service.records import check_image_id
 from image_service.settings import get_settings
@@ -117,7 +117,7 @@ def _store_verified(
         pending,
         size=staged.size if stripped is None else len(stripped),
         sha256=verified.sha256 if stripped is None else hashlib.sha256(stripped).hexdigest(),
-        content_type=verified.content_type,
+        shown=verified.shown,
         now=now,
     )
     if stripped is not None:
@@ -141,15 +141,19 @@ class Verified:
     for) the bytes themselves."""
 
     sha256: str
-    content_type: str
+    shown: Inspection
     data: bytes | None
+
+    @property
+    def content_type(self) -> str:
+        return self.shown.content_type
 
 
 def _verify(staged: StoredObject, *, keep: bool) -> Verified:
     """Hash and check streamed bytes as an inline upload's are; spooled, not held, unless `keep`
     (metadata is stripped: what is checked is what will be stored, as for an inline upload)."""
     digest = hashlib.sha256()
-    # On /tmp, mapped by detect_content_type: 50 MB need not be held in the decode budget.
+    # On /tmp, mapped by inspect: 50 MB need not be held in the decode budget.
     with tempfile.TemporaryFile() as spool:
         for chunk in staged.chunks:
             digest.update(chunk)
@@ -157,6 +161,6 @@ def _verify(staged: StoredObject, *, keep: bool) -> Verified:
         if keep:
             spool.seek(0)
             data = spool.read()
-            return Verified(digest.hexdigest(), detect_content_type(embedded_metadata.strip(data)), data)
-        content_type = detect_content_type(spool)
-    return Verified(digest.hexdigest(), content_type, None)
+            return Verified(digest.hexdigest(), inspect(embedded_metadata.strip(data)), data)
+        shown = inspect(spool)
+    return Verified(digest.hexdigest(), shown, None)

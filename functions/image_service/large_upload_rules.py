@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from image_service import contract, records
 from image_service.errors import PayloadTooLargeError, UnsupportedImageTypeError, UploadExpiredError
+from image_service.image_verification import Inspection
 from image_service.models import ImageRecord, PendingUpload, UploadIntent
 from image_service.records import timestamp
 
@@ -55,14 +56,14 @@ def check_declared_type(pending: PendingUpload, detected: str) -> None:
 
 
 def completed_record(
-    pending: PendingUpload, *, size: int, sha256: str, content_type: str, now: datetime
+    pending: PendingUpload, *, size: int, sha256: str, shown: Inspection, now: datetime
 ) -> ImageRecord:
     """The image a verified upload becomes; stored (created) at its completion."""
     return records.build_record(
         pending,
         image_id=pending.image_id,
         tenant_id=pending.tenant_id,
-        content_type=content_type,
+        shown=shown,
         size=size,
         sha256=sha256,
         now=now,

@@ -84,8 +84,9 @@ class LinkService:
         token = link_tokens.encode(claims, tenant_id=tenant_id, key=key)
         return SignedLink(token=token, expires_at=datetime.fromtimestamp(expires_at, UTC), preset=preset)
 
-    def open(self, token: str, *, now: datetime) -> OpenedLink:
-        """The image a link shows, once every check passed (see the module's docstring)."""
+    def open(self, token: str, *, now: datetime, accept: str | None = None) -> OpenedLink:
+        """The image a link shows, once every check passed (see the module's docstring); a preset
+        of format `auto` takes its format from `accept`, the request's Accept header."""
         parsed = link_tokens.parse(token)
         claims = parsed.claims
         record = self.images.record(claims.image_id)
@@ -104,7 +105,7 @@ class LinkService:
             preset = self.presets.get(claims.preset)
             if preset is None:
                 raise LinkNotFoundError("No such link.")  # the preset left the table since
-            spec = preset.spec(record.content_type)
+            spec = preset.spec(record.content_type, accept=accept)
         if now.timestamp() >= claims.expires_at:
             raise LinkExpiredError("This link has expired.")
         return OpenedLink(record=record, spec=spec, claims=claims)
@@ -250,23 +251,29 @@ class SharedReading:
     max_age: int
     served: serving.Served | None = None
     redirect: str | None = None
+    vary_accept: bool = False  # a preset of format auto: the answer depends on the Accept header
 
 
-def read_shared(token: str, *, now: datetime, if_none_match: str | None) -> SharedReading:
-    """The image (or preset) a link names, once the link verified (LinkService.open)."""
-    opened = get_link_service().open(token, now=now)
+def read_shared(
+    token: str, *, now: datetime, if_none_match: str | None, accept: str | None = None
+) -> SharedReading:
+    """The image (or preset) a link names, once the link verified (LinkService.open); a preset of
+    format auto is negotiated from `accept` (each format made once, like any variant)."""
+    opened = get_link_service().open(token, now=now, accept=accept)
     record, spec = opened.record, opened.spec
+    vary = spec is not None and spec.negotiated
     max_age = max(0, min(_MAX_AGE_SECONDS, opened.claims.expires_at - int(now.timestamp())))
     etag = http_caching.entity_tag(record.sha256, variant=None if spec is None else spec.tag)
     if http_caching.not_modified(if_none_match, etag):
-        return SharedReading(record, etag, max_age)  # verified, and the client's copy is current
+        return SharedReading(record, etag, max_age, vary_accept=vary)  # verified, and current
     served = serving.serve(record, spec)
     logger.info(
         "shared image served", image_id=record.image_id, preset=opened.claims.preset, size=served.size
     )
     if served.data is None:
-        return SharedReading(record, etag, max_age, served, serving.presigned(served, disposition="inline"))
-    return SharedReading(record, etag, max_age, served)
+        redirect = serving.presigned(served, disposition="inline")
+        return SharedReading(record, etag, max_age, served, redirect, vary_accept=vary)
+    return SharedReading(record, etag, max_age, served, vary_accept=vary)
 
 
 def revoke_links(image_id: str, tenant_id: str) -> None:

@@ -197,6 +197,11 @@ class ImageMetadata(Model):
     size: int
     sha256: str
     created_at: str = Field(description="UTC, ISO 8601 with microseconds; sorts as text")
+    # As shown (after EXIF orientation), and the BlurHash to show while it loads; set at upload
+    # (images stored before have them once `nox -s backfill` ran).
+    width: int | None = None
+    height: int | None = None
+    placeholder: str | None = None
 
 
 class ImageRecord(ImageMetadata):

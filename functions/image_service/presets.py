@@ -36,8 +36,9 @@ class Preset:
     fit: str = "contain"
     format: str | None = None
 
-    def spec(self, original_type: str) -> VariantSpec:
-        """The variant this preset makes of an image of `original_type`."""
+    def spec(self, original_type: str, *, accept: str | None = None) -> VariantSpec:
+        """The variant this preset makes of an image of `original_type` (a preset of format
+        `auto` negotiates it from `accept`, as a free-form request does)."""
         query = {"fit": self.fit}
         if self.width is not None:
             query["width"] = str(self.width)
@@ -45,7 +46,7 @@ class Preset:
             query["height"] = str(self.height)
         if self.format is not None:
             query["format"] = self.format
-        spec = variants.parse_spec(query, original_type)
+        spec = variants.parse_spec(query, original_type, accept=accept)
         if spec is None:  # validated: a preset always names a side or a format
             raise RuntimeError("a preset names neither a side nor a format")
         return spec
@@ -90,8 +91,10 @@ def _preset(name: str, fields: Any) -> Preset:
     if fit not in contract.VARIANT_FITS:
         raise ValueError(f"preset {name!r}: fit must be one of {', '.join(contract.VARIANT_FITS)}")
     fmt = fields.get("format")
-    if fmt is not None and fmt not in contract.VARIANT_FORMATS:
-        raise ValueError(f"preset {name!r}: format must be one of {', '.join(contract.VARIANT_FORMATS)}")
+    if fmt is not None and fmt not in contract.VARIANT_FORMAT_VALUES:
+        raise ValueError(
+            f"preset {name!r}: format must be one of {', '.join(contract.VARIANT_FORMAT_VALUES)}"
+        )
     if sides == [None, None] and fmt is None:
         raise ValueError(f"preset {name!r} must name a width, a height or a format")
     return Preset(width=sides[0], height=sides[1], fit=fit, format=fmt)
@@ -131,18 +134,20 @@ def requested_variant(
     *,
     presets: Mapping[str, Preset],
     allow_arbitrary: bool,
+    accept: str | None = None,
 ) -> tuple[VariantSpec | None, str | None]:
     """The variant a GET asks for, and the preset's name when it names one: `preset` alone, or
-    free-form parameters (when the deployment allows them), or nothing (the original)."""
+    free-form parameters (when the deployment allows them), or nothing (the original). `accept`:
+    the request's Accept header, for a format=auto (or a preset of format auto)."""
     free_form = [name for name in FREE_FORM_PARAMETERS if name in query]
     name = query.get("preset")
     if name is not None:
         if free_form:
             raise BadRequestError(f"Query parameter 'preset' cannot be combined with {', '.join(free_form)}.")
-        return preset_named(name, presets).spec(original_type), name
+        return preset_named(name, presets).spec(original_type, accept=accept), name
     if free_form and not allow_arbitrary:
         raise ArbitraryVariantsDisabledError(
             f"Free-form variants ({', '.join(FREE_FORM_PARAMETERS)}) are turned off on this deployment;"
             f" ask for a preset instead: ?preset= one of {', '.join(sorted(presets))}."
         )
-    return variants.parse_spec(dict(query), original_type), None
+    return variants.parse_spec(dict(query), original_type, accept=accept), None

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from image_service import contract
 from image_service.errors import ImageNotFoundError
+from image_service.image_verification import Inspection
 from image_service.models import ImageDescription, ImageRecord
 
 _IMAGE_ID = re.compile(contract.IMAGE_ID_PATTERN)
@@ -41,20 +42,23 @@ def build_record(
     *,
     image_id: str,
     tenant_id: str,
-    content_type: str,
+    shown: Inspection,
     size: int,
     sha256: str,
     now: datetime,
 ) -> ImageRecord:
-    """The record of an image: what the client said of it, what its bytes are, whose it is and
-    since when."""
+    """The record of an image: what the client said of it, what its bytes are (type, upright size,
+    placeholder: `shown`), whose it is and since when."""
     return ImageRecord(
         image_id=image_id,
         user_id=description.user_id,
         image_name=description.image_name,
         description=description.description,
         tags=list(description.tags),
-        content_type=content_type,
+        content_type=shown.content_type,
+        width=shown.width,
+        height=shown.height,
+        placeholder=shown.placeholder,
         size=size,
         sha256=sha256,
         created_at=timestamp(now),

@@ -37,6 +37,7 @@ class Reading:
     record: ImageRecord
     etag: str
     metadata: str | None  # the X-Image-Metadata header value, when asked for
+    vary_accept: bool = False  # format=auto: the answer depends on the Accept header
     served: Served | None = None
     disposition: str = ""
     link: DownloadLink | None = None
@@ -50,8 +51,10 @@ def read(
     with_metadata: bool,
     download: bool,
     if_none_match: str | None,
+    accept: str | None = None,
 ) -> Reading:
-    """What GET /v1/images/{image_id} answers; no S3 read when If-None-Match names it."""
+    """What GET /v1/images/{image_id} answers; no S3 read when If-None-Match names it. With
+    format=auto the variant's format is negotiated from `accept` (each made once, like any other)."""
     check_image_id(image_id)
     store = get_image_store()
     record = store.catalog.get(image_id, tenant_id)
@@ -62,14 +65,16 @@ def read(
         record.content_type,
         presets=settings.presets,
         allow_arbitrary=settings.allow_arbitrary_variants,
+        accept=accept,
     )
     etag = http_caching.entity_tag(record.sha256, metadata, variant=None if spec is None else spec.tag)
+    vary = spec is not None and spec.negotiated
     if http_caching.not_modified(if_none_match, etag):
-        return Reading(record, etag, metadata)  # the client's copy is current: no S3 read
+        return Reading(record, etag, metadata, vary)  # the client's copy is current: no S3 read
     disposition = content_disposition(record.image_name, download=download)
     served = _original(store, record) if spec is None else _variant(store, record, spec)
     if served.data is not None:
-        return Reading(record, etag, metadata, served, disposition)
+        return Reading(record, etag, metadata, vary, served, disposition)
     # Over what a Lambda response can carry: the client reads it from S3 directly.
     url = store.objects.presigned_get(
         served.key,
@@ -84,7 +89,7 @@ def read(
         content_type=served.content_type,
         size=served.size,
     )
-    return Reading(record, etag, metadata, served, disposition, link)
+    return Reading(record, etag, metadata, vary, served, disposition, link)
 
 
 def serve(record: ImageRecord, spec: variants.VariantSpec | None) -> Served:
@@ -116,7 +121,7 @@ def _variant(store: ImageStore, record: ImageRecord, spec: variants.VariantSpec)
     key = variants.object_key(record.image_id, spec)
     data = store.objects.find(key)
     if data is None:
-        with _source(store, record) as source:
+        with source_of(store, record) as source:
             data = variants.render(source, spec)
         store.store_variant(record, key, data, spec.content_type)
     inline = len(data) <= contract.MAX_IMAGE_BYTES
@@ -124,7 +129,7 @@ def _variant(store: ImageStore, record: ImageRecord, spec: variants.VariantSpec)
 
 
 @contextmanager
-def _source(store: ImageStore, record: ImageRecord) -> Iterator[bytes | IO[bytes]]:
+def source_of(store: ImageStore, record: ImageRecord) -> Iterator[bytes | IO[bytes]]:
     """An image's bytes to decode: in memory up to the inline limit; a large upload's (up to
     50 MiB) spooled to /tmp instead, so that they take no part of the decode budget."""
     if record.size <= contract.MAX_IMAGE_BYTES:

@@ -18,7 +18,16 @@ from typing import IO, TYPE_CHECKING
 from image_service import contract, cost_model, formats
 from image_service.container_layout import read_layout
 from image_service.errors import BadRequestError, CorruptImageError
-from image_service.image_verification import DECODE_ERRORS, check_pixels, mapped, stream
+from image_service.image_verification import (
+    DECODE_ERRORS,
+    check_before_open,
+    check_pixels,
+    mapped,
+    opener,
+    orientation_of,
+    stream,
+)
+from image_service.negotiation import negotiated_type
 from image_service.query_params import bounded_int
 
 if TYPE_CHECKING:
@@ -31,6 +40,7 @@ class VariantSpec:
     height: int | None
     fit: str
     content_type: str
+    negotiated: bool = False  # format=auto: the answer varies with Accept (not part of the tag)
 
     @property
     def tag(self) -> str:
@@ -40,9 +50,10 @@ class VariantSpec:
         )
 
 
-def parse_spec(query: dict[str, str], original_type: str) -> VariantSpec | None:
+def parse_spec(query: dict[str, str], original_type: str, *, accept: str | None = None) -> VariantSpec | None:
     """The variant a request asks for, or None for the original bytes. `fit` alone asks for
-    nothing; `format` alone converts at the original size (at most MAX_VARIANT_SIDE per side)."""
+    nothing; `format` alone converts at the original size (at most MAX_VARIANT_SIDE per side);
+    `format=auto` takes the format from the client's Accept header (negotiation.py)."""
     fit = query.get("fit", "contain")
     if fit not in contract.VARIANT_FITS:
         raise BadRequestError(f"Query parameter 'fit' must be one of {', '.join(contract.VARIANT_FITS)}.")
@@ -51,15 +62,18 @@ def parse_spec(query: dict[str, str], original_type: str) -> VariantSpec | None:
     width = bounded_int("width", query.get("width"), contract.MAX_VARIANT_SIDE)
     height = bounded_int("height", query.get("height"), contract.MAX_VARIANT_SIDE)
     fmt = query.get("format")
+    negotiated = fmt == contract.AUTO_FORMAT
     if fmt is None:
-        content_type = original_type if formats.of(original_type).variant_output else "image/png"
+        content_type = formats.of(original_type).default_variant
+    elif negotiated:
+        content_type = negotiated_type(accept, formats.auto_fallback(original_type))
     elif fmt in contract.VARIANT_FORMATS:
         content_type = contract.VARIANT_FORMATS[fmt]
     else:
         raise BadRequestError(
-            f"Query parameter 'format' must be one of {', '.join(contract.VARIANT_FORMATS)}."
+            f"Query parameter 'format' must be one of {', '.join(contract.VARIANT_FORMAT_VALUES)}."
         )
-    return VariantSpec(width=width, height=height, fit=fit, content_type=content_type)
+    return VariantSpec(width=width, height=height, fit=fit, content_type=content_type, negotiated=negotiated)
 
 
 def object_key(image_id: str, spec: VariantSpec) -> str:
@@ -136,7 +150,6 @@ _TRANSPOSES = {
     7: "TRANSVERSE",
     8: "ROTATE_90",
 }
-_ORIENTATION_TAG = 0x0112
 
 
 def render(source: bytes | IO[bytes], spec: VariantSpec) -> bytes:
@@ -147,11 +160,10 @@ def render(source: bytes | IO[bytes], spec: VariantSpec) -> bytes:
     with mapped(source) as data:
         layout = read_layout(data, allow_trailing=True)
         check_pixels(layout)
-        if layout.content_type == "image/webp":
-            cost_model.check_decode(layout, cost_model.decode_cost(layout, "RGBA", source_bytes=len(data)))
+        check_before_open(layout, len(data))
         try:
-            with Image.open(stream(data), formats=[formats.of(layout.content_type).pillow]) as image:
-                orientation = _orientation(image)
+            with Image.open(stream(data), formats=opener(formats.of(layout.content_type))) as image:
+                orientation = orientation_of(image)
                 plan = geometry(spec, image.width, image.height, orientation)
                 if layout.content_type == "image/jpeg":
                     scale = cost_model.cheapest_jpeg_scale(
@@ -171,11 +183,6 @@ def render(source: bytes | IO[bytes], spec: VariantSpec) -> bytes:
         except DECODE_ERRORS as err:
             raise CorruptImageError(f"The {layout.name} image does not decode: {err}.") from err
     return _encode(resized, orientation, spec.content_type)
-
-
-def _orientation(image: "Image.Image") -> int:
-    value = image.getexif().get(_ORIENTATION_TAG, 1)
-    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def work_mode(mode: str, *, transparency: bool = False) -> str:
@@ -242,11 +249,12 @@ def _encode(resized: "Image.Image", orientation: int, content_type: str) -> byte
         resized = resized.convert("RGBA")
     output = formats.of(content_type)
     fmt = output.pillow
-    if (fmt == "JPEG" and resized.mode == "RGBA") or (fmt == "WEBP" and resized.mode == "L"):
+    if (fmt == "JPEG" and resized.mode == "RGBA") or (fmt in ("WEBP", "AVIF") and resized.mode == "L"):
         resized = resized.convert("RGB")
     if orientation in _TRANSPOSES:
         resized = resized.transpose(Image.Transpose[_TRANSPOSES[orientation]])
     out = io.BytesIO()
     # Nothing but pixels: no exif=, icc_profile= or pnginfo= is passed, so none is written.
-    resized.save(out, format=fmt, **({} if output.quality is None else {"quality": output.quality}))
+    settings = {"quality": output.quality, "speed": output.speed}
+    resized.save(out, format=fmt, **{name: value for name, value in settings.items() if value is not None})
     return out.getvalue()

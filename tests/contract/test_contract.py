@@ -294,7 +294,8 @@ def test_variant_parameters_are_the_contract_values() -> None:
     for side in ("width", "height"):
         assert params[side]["schema"]["maximum"] == contract.MAX_VARIANT_SIDE
     assert tuple(params["fit"]["schema"]["enum"]) == contract.VARIANT_FITS
-    assert tuple(params["format"]["schema"]["enum"]) == tuple(contract.VARIANT_FORMATS)
+    assert tuple(params["format"]["schema"]["enum"]) == contract.VARIANT_FORMAT_VALUES
+    assert (*contract.VARIANT_FORMATS, contract.AUTO_FORMAT) == contract.VARIANT_FORMAT_VALUES
 
 
 def test_the_inline_413_names_the_limit_and_the_large_upload_route() -> None:

@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "functions" / "image_service"
 
 SERVICES = frozenset(
-    {"inline_upload", "large_upload", "serving", "listing", "metadata_edit", "deletion", "links"}
+    {"inline_upload", "large_upload", "serving", "listing", "metadata_edit", "deletion", "links", "backfill"}
 )
 HTTP = frozenset({"http_api"})
 # Lambda plumbing beside the layers: the start-up, and Powertools idempotency over DynamoDB

@@ -73,6 +73,28 @@ def _animated_webp() -> bytes:
     return _saved(first, "WEBP", save_all=True, append_images=rest, duration=80, lossless=True)
 
 
+def _heic(size: tuple[int, int], **exif: int) -> Callable[[], bytes]:
+    """A HEIC made here by libheif's x265 (pillow-heif), never downloaded; an EXIF orientation
+    becomes its irot/imir."""
+
+    def make() -> bytes:
+        import pillow_heif
+
+        image = _gradient("RGB", size)
+        tags = Image.Exif()
+        for tag, value in exif.items():
+            tags[{"orientation": 0x0112}[tag]] = value
+        out = io.BytesIO()
+        pillow_heif.from_pillow(image).save(out, quality=50, **({"exif": tags.tobytes()} if exif else {}))
+        return out.getvalue()
+
+    return make
+
+
+def _avif(size: tuple[int, int], mode: str = "RGB") -> Callable[[], bytes]:
+    return lambda: _saved(_gradient(mode, size), "AVIF", quality=50, speed=10)
+
+
 def _extreme(size: tuple[int, int]) -> Callable[[], bytes]:
     return lambda: _saved(Image.new("L", size, 128), "PNG")
 
@@ -90,6 +112,10 @@ ACCEPTABLE: tuple[HostileImage, ...] = tuple(
         ("webp-animated", "image/webp", _animated_webp),
         ("png-1x4000", "image/png", _extreme((1, 4000))),
         ("png-4000x1", "image/png", _extreme((4000, 1))),
+        ("heic-odd-size", "image/heic", _heic((33, 17))),
+        ("heic-rotated", "image/heic", _heic((40, 24), orientation=6)),
+        ("avif-rgba", "image/avif", _avif((24, 16), "RGBA")),
+        ("avif-1x300", "image/avif", _avif((1, 300))),
     )
 )
 
@@ -136,6 +162,21 @@ def _truncated(fmt: str, size: tuple[int, int]) -> Callable[[], bytes]:
     return make
 
 
+def _heif_truncated(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    return lambda: make()[:-40]
+
+
+def _heif_declaring(make: Callable[[], bytes], width: int, height: int) -> Callable[[], bytes]:
+    """A HEIF whose size property (ispe) is forged: a bomb when large, a mismatch when small."""
+
+    def forged() -> bytes:
+        data = make()
+        at = data.index(b"ispe") + 8
+        return data[:at] + struct.pack(">II", width, height) + data[at + 8 :]
+
+    return forged
+
+
 def _zip_archive() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -158,5 +199,16 @@ BROKEN: tuple[HostileImage, ...] = tuple(
         ("png-then-html", "image/png", _appended("PNG", lambda: b"<html><script>alert(1)</script></html>")),
         ("jpeg-then-php", "image/jpeg", _appended("JPEG", lambda: b"<?php system($_GET['c']); ?>")),
         ("gif-then-zip", "image/gif", _appended("GIF", _zip_archive)),
+        ("heic-truncated", "image/heic", _heif_truncated(_heic((64, 48)))),
+        ("avif-truncated", "image/avif", _heif_truncated(_avif((64, 48)))),
+        ("heic-forged-smaller", "image/heic", _heif_declaring(_heic((64, 48)), 16, 16)),
+        ("heic-bomb-10000x10000", "image/heic", _heif_declaring(_heic((64, 48)), 10_000, 10_000)),
+        ("avif-bomb-8000x6000", "image/avif", _heif_declaring(_avif((64, 48)), 8000, 6000)),
+        (
+            "heic-then-html",
+            "image/heic",
+            lambda: _heic((16, 16))() + b"<html><script>alert(1)</script></html>",
+        ),
+        ("avif-then-zip", "image/avif", lambda: _avif((16, 16))() + _zip_archive()),
     )
 )

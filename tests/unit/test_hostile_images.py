@@ -22,6 +22,7 @@ from image_service.errors import CorruptImageError, ImageTooCostlyError, Trailin
 from image_service.image_verification import detect_content_type
 from image_service.variants import geometry, parse_spec, reduce_factors, render
 from tests.fixtures.image_calls import assert_error, complete, get, send, start_ok, upload
+from tests.fixtures.images import avif, heic
 from tests.fixtures.lambda_api import ApiResponse
 from tests.fixtures.moto_aws import BUCKET, clear_process_caches, stored_items, stored_objects
 
@@ -389,7 +390,16 @@ BROKEN: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "png-truncated": ("image/png", lambda: _save(_base(), "PNG")[:-30], "truncated"),
     "png-forged-7000x7000": ("image/png", _forged_png, "forged dimensions"),
     "webp-truncated": ("image/webp", lambda: _save(_base(), "WEBP")[:-20], "truncated"),
+    "heic-truncated": ("image/heic", lambda: heic((64, 48))[:-40], "truncated"),
+    "avif-truncated": ("image/avif", lambda: avif((64, 48))[:-40], "truncated"),
+    "heic-forged-dimensions": ("image/heic", lambda: _forged_heif(heic((64, 48)), 16, 16), "clean aperture"),
 }
+
+
+def _forged_heif(data: bytes, width: int, height: int) -> bytes:
+    """A real HEIF whose size property (ispe) claims width x height."""
+    at = data.index(b"ispe") + 8
+    return data[:at] + struct.pack(">II", width, height) + data[at + 8 :]
 
 
 @pytest.mark.parametrize("name", BROKEN)

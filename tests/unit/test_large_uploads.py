@@ -13,6 +13,7 @@ import pytest
 
 from image_service import contract, large_upload, large_upload_rules
 from image_service.errors import UploadExpiredError
+from image_service.image_verification import Inspection
 from image_service.models import UploadIntent
 from tests.fixtures.api_events import TENANT
 from tests.fixtures.image_calls import (
@@ -278,8 +279,13 @@ def test_a_completed_upload_is_stored_at_completion_under_its_image_key() -> Non
     )
     done = start_time + timedelta(minutes=5)
     record = large_upload_rules.completed_record(
-        pending, size=10, sha256="0" * 64, content_type="image/png", now=done
+        pending,
+        size=10,
+        sha256="0" * 64,
+        shown=Inspection("image/png", 3, 2, "L00000fQfQfQfQfQfQfQfQfQfQfQ"),
+        now=done,
     )
+    assert (record.width, record.height, record.content_type) == (3, 2, "image/png")
     assert record.created_at == "2026-01-01T00:05:00.000000Z"
     assert record.object_key == f"images/{pending.image_id}"
     assert record.owner == "t#alice"

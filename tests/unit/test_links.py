@@ -29,7 +29,7 @@ from image_service.link_tokens import LinkClaims
 from image_service.links import get_link_service
 from tests.fixtures.api_events import TENANT, api_event
 from tests.fixtures.handler_calls import headers_of, invoke, json_body
-from tests.fixtures.moto_aws import SIGNING_KEY_SECRET_PREFIX, SIGNING_KEYS_TABLE
+from tests.fixtures.moto_aws import SIGNING_KEY_SECRET_PREFIX, SIGNING_KEYS_TABLE, clear_process_caches
 
 pytestmark = pytest.mark.usefixtures("aws")
 OTHER = "other-key-id"
@@ -139,9 +139,34 @@ def test_a_preset_link_serves_the_preset() -> None:
     shared = _shared(token)
     assert shared["statusCode"] == 200
     assert headers_of(shared)["Content-Type"] == "image/webp"
+    assert "Vary" not in headers_of(shared)  # a preset of a fixed format does not vary
     with Image.open(io.BytesIO(base64.b64decode(shared["body"]))) as image:
         assert image.size == (128, 128)
     assert int(headers_of(shared)["Cache-Control"].rsplit("=", 1)[1]) <= 60
+
+
+def test_a_link_to_a_preset_of_format_auto_negotiates(monkeypatch: pytest.MonkeyPatch) -> None:
+    from image_service import presets
+
+    table = {"card": presets.Preset(width=64, height=None, fit="contain", format="auto")}
+    monkeypatch.setenv("IMAGE_PRESETS", presets.presets_json(table))
+    clear_process_caches()
+    image_id, _ = _upload()
+    token = _link(image_id, {"preset": "card", "expires_in": 600})
+    answers = {}
+    for accept in ("image/avif,image/webp,*/*", "image/webp,*/*", "*/*"):
+        shared = _shared(token, {"Accept": accept})
+        assert shared["statusCode"] == 200, shared["body"]
+        assert "Accept" in headers_of(shared)["Vary"]
+        answers[accept] = headers_of(shared)["Content-Type"]
+        revalidated = _shared(token, {"Accept": accept, "If-None-Match": headers_of(shared)["ETag"]})
+        assert revalidated["statusCode"] == 304
+        assert "Accept" in headers_of(revalidated)["Vary"]
+    assert answers == {
+        "image/avif,image/webp,*/*": "image/avif",
+        "image/webp,*/*": "image/webp",
+        "*/*": "image/jpeg",
+    }
 
 
 @pytest.mark.parametrize(

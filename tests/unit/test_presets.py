@@ -60,7 +60,7 @@ def test_terraform_validates_what_the_code_validates() -> None:
     assert f"side <= {contract.MAX_VARIANT_SIDE}" in block
     assert PRESET_NAME_PATTERN in block
     assert str(list(contract.VARIANT_FITS)).replace("'", '"') in block
-    assert str(list(contract.VARIANT_FORMATS)).replace("'", '"') in block
+    assert str(list(contract.VARIANT_FORMAT_VALUES)).replace("'", '"') in block
     assert "IMAGE_PRESETS" in (ROOT / "terraform" / "main.tf").read_text()
     assert 'variable "allow_arbitrary_variants"' in VARIABLES
 

@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -13,7 +14,7 @@ from PIL import Image
 
 from image_service.settings import get_settings
 from tests.fixtures.image_calls import complete, send, start_ok, upload_ok
-from tests.fixtures.images import GPS_IFD, ORIENTATION, exif_of, tagged
+from tests.fixtures.images import GPS_IFD, ORIENTATION, avif, exif_of, heic, tagged
 from tests.fixtures.moto_aws import BUCKET, clear_process_caches
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,3 +83,23 @@ def test_terraform_passes_the_setting_the_functions_read() -> None:
     assert re.search(r'variable "strip_original_metadata" \{\s*type\s*=\s*bool', variables)
     settings = (ROOT / "functions" / "image_service" / "settings.py").read_text()
     assert '"STRIP_ORIGINAL_METADATA"' in settings
+
+
+@pytest.mark.usefixtures("stripping")
+@pytest.mark.parametrize("make", [heic, avif], ids=["heic", "avif"])
+def test_on_heif_uploads_are_stored_without_their_exif_item(make: Any) -> None:
+    pytest.importorskip("pillow_heif").register_heif_opener()
+    photo = make((40, 30), orientation=6, gps=True)
+    inline = upload_ok(photo)
+    ticket = start_ok(content_type=inline["content_type"])
+    send(ticket, photo)
+    large = complete(ticket["image_id"]).json()
+    for image in (inline, large):
+        kept = stored(image["image_id"])
+        assert GPS_IFD in exif_of(photo)
+        assert GPS_IFD not in exif_of(kept)
+        assert b"PhoneMaker" not in kept
+        assert (image["size"], image["sha256"]) == (len(kept), hashlib.sha256(kept).hexdigest())
+        assert (image["width"], image["height"]) == (30, 40)  # the rotation is HEIF's own (irot)
+        with Image.open(io.BytesIO(kept)) as clean, Image.open(io.BytesIO(photo)) as original:
+            assert clean.tobytes() == original.tobytes()

@@ -38,6 +38,7 @@ def get_image(image_id: str) -> Any:
         with_metadata=with_metadata,
         download=download,
         if_none_match=event.headers.get("If-None-Match"),
+        accept=event.headers.get("Accept"),
     )
     headers = {
         **SECURITY_HEADERS,
@@ -45,6 +46,8 @@ def get_image(image_id: str) -> Any:
         "Last-Modified": http_caching.last_modified(reading.record.created_at),
         "Cache-Control": http_caching.REVALIDATE if with_metadata else http_caching.IMMUTABLE,
     }
+    if reading.vary_accept:
+        headers["Vary"] = "Accept"  # format=auto: caches keep one answer per Accept
     served = reading.served
     if served is None:
         logger.info("image not modified", image_id=image_id)

@@ -25,7 +25,10 @@ with cold_start.imports():
 def get_shared_image(token: str) -> Any:
     event = app.current_event
     reading = links.read_shared(
-        token, now=datetime.now(UTC), if_none_match=event.headers.get("If-None-Match")
+        token,
+        now=datetime.now(UTC),
+        if_none_match=event.headers.get("If-None-Match"),
+        accept=event.headers.get("Accept"),
     )
     headers = {
         **SECURITY_HEADERS,
@@ -34,6 +37,10 @@ def get_shared_image(token: str) -> Any:
         "Last-Modified": http_caching.last_modified(reading.record.created_at),
         "Cache-Control": f"public, max-age={reading.max_age}",
     }
+    if reading.vary_accept:
+        # A preset of format auto: shared caches keep one answer per Accept (the CDN keys on its
+        # normalised class, negotiation.accept_class).
+        headers["Vary"] = "Accept"
     served = reading.served
     if served is None:
         return Response(status_code=304, body="", headers=headers)

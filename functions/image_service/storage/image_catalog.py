@@ -164,6 +164,51 @@ class ImageCatalog:
                 raise
         return ImageRecord.from_item(from_dynamo(response["Attributes"]))
 
+    def missing(
+        self, attribute: str, *, start_key: dict[str, Any] | None = None, limit: int = 100
+    ) -> tuple[list[ImageRecord], dict[str, Any] | None]:
+        """One page of a scan of every tenant's records that lack `attribute` (a backfill's work),
+        and the key to go on from (None: the scan is done). A page may hold none that match."""
+        scan: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": "attribute_not_exists(#a)",
+            "ExpressionAttributeNames": {"#a": attribute},
+            "Limit": limit,
+            "ConsistentRead": True,
+        }
+        if start_key is not None:
+            scan["ExclusiveStartKey"] = start_key
+        with dependency(_CATALOG):
+            response = self._client.scan(**scan)
+        records = [ImageRecord.from_item(from_dynamo(item)) for item in response.get("Items", [])]
+        return records, response.get("LastEvaluatedKey")
+
+    def fill(self, record: ImageRecord, values: dict[str, Any], *, unless: str) -> bool:
+        """Set attributes a record lacks, unless it has `unless` by now (another run filled it) or
+        is gone; False then. Other attributes and the revision are untouched: edits made meanwhile
+        stand, and this changes none of what they change."""
+        names = {f"#f{index}": name for index, name in enumerate(sorted(values))}
+        names["#unless"] = unless
+        expression = "SET " + ", ".join(f"#f{index} = :v{index}" for index in range(len(values)))
+        attribute_values = {
+            f":v{index}": to_dynamo_value(values[name]) for index, name in enumerate(sorted(values))
+        }
+        with dependency(_CATALOG):
+            try:
+                self._client.update_item(
+                    TableName=self._table,
+                    Key={"image_id": {"S": record.image_id}},
+                    UpdateExpression=expression,
+                    ConditionExpression="attribute_exists(image_id) AND attribute_not_exists(#unless)",
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=attribute_values,
+                )
+            except ClientError as err:
+                if error_code(err) == "ConditionalCheckFailedException":
+                    return False
+                raise
+        return True
+
     def delete(self, image_id: str, tenant_id: str) -> ImageRecord:
         """Remove the tenant's record and return what it held; unknown ids and other tenants'
         images are not found, and the condition makes the check and the delete one step."""
