@@ -21,12 +21,45 @@ from bench import (
     share_links,
 )
 from bench.figures import Figure, machine, write
-from bench.plan import DEFAULT, QUICK
+from bench.plan import DEFAULT, QUICK, Plan
 from bench.progress import Progress
 from bench.target import Target
 from devtools import paths, runtime, stack
 
 RESULTS = paths.ROOT / "bench" / "results"
+
+
+def measure(
+    target: Target, uploads_table: str, plan: Plan, progress: Progress, *, deploy: bool
+) -> list[Figure]:
+    """Every figure of the run, each beside its floor, in the order the report lists them."""
+    figures: list[Figure] = []
+    if target.endpoint is not None:
+        with noop_gateway.noop_gateway(target.endpoint, target.api_key) as noop:
+            figures += api_paths.upload_path(target, noop, plan, progress)
+            figures += api_paths.get_path(target, noop, plan, progress)
+            figures += share_links.share_link_path(target, noop, plan, progress)
+            figures += api_paths.list_path(target, noop, plan, progress)
+    else:
+        figures += api_paths.upload_path(target, None, plan, progress)
+        figures += api_paths.get_path(target, None, plan, progress)
+        figures += share_links.share_link_path(target, None, plan, progress)
+    figures += in_process.handlers_in_process(target, uploads_table, plan, progress)
+    figures += share_links.signature_check(plan, progress)
+    figures += api_paths.variant_path(target, plan, progress)
+    figures += function_figures.cold_start_figures(plan.cold_start_runs, progress)
+    figures += function_figures.memory_figures(progress)
+    figures += function_figures.image_work_figures(progress)
+    upload_floor = next(
+        (figure.floor for figure in figures if figure.name.startswith("upload_image 100 KB")), None
+    )
+    figures += formats.format_figures(plan.runs, progress, upload_floor=upload_floor)
+    zip_path = paths.lambda_zip(runtime.DEFAULT_ARCHITECTURE)
+    if zip_path.exists():
+        figures += artifact.artifact_figures(zip_path)
+    if plan.deploy and target.endpoint is not None and deploy:
+        figures += deploy_times.deploy_figures(plan.runs, progress)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,33 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         uploads_table = deployed.uploads_table_name
 
-    figures: list[Figure] = []
     with Progress(enabled=not args.no_progress) as progress:
-        if target.endpoint is not None:
-            with noop_gateway.noop_gateway(target.endpoint, target.api_key) as noop:
-                figures += api_paths.upload_path(target, noop, plan, progress)
-                figures += api_paths.get_path(target, noop, plan, progress)
-                figures += share_links.share_link_path(target, noop, plan, progress)
-                figures += api_paths.list_path(target, noop, plan, progress)
-        else:
-            figures += api_paths.upload_path(target, None, plan, progress)
-            figures += api_paths.get_path(target, None, plan, progress)
-            figures += share_links.share_link_path(target, None, plan, progress)
-        figures += in_process.handlers_in_process(target, uploads_table, plan, progress)
-        figures += share_links.signature_check(plan, progress)
-        figures += api_paths.variant_path(target, plan, progress)
-        figures += function_figures.cold_start_figures(plan.cold_start_runs, progress)
-        figures += function_figures.memory_figures(progress)
-        figures += function_figures.image_work_figures(progress)
-        upload_floor = next(
-            (figure.floor for figure in figures if figure.name.startswith("upload_image 100 KB")), None
-        )
-        figures += formats.format_figures(plan.runs, progress, upload_floor=upload_floor)
-        zip_path = paths.lambda_zip(runtime.DEFAULT_ARCHITECTURE)
-        if zip_path.exists():
-            figures += artifact.artifact_figures(zip_path)
-        if plan.deploy and target.endpoint is not None and not args.no_deploy:
-            figures += deploy_times.deploy_figures(plan.runs, progress)
+        figures = measure(target, uploads_table, plan, progress, deploy=not args.no_deploy)
 
     meta = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
