@@ -212,6 +212,7 @@ def test_cdn_plan_adds_the_distribution_to_the_stack(cdn_plan: Plan) -> None:
         CACHE_POLICY,
         f"{CDN}.aws_cloudfront_response_headers_policy.this",
         f"{CDN}.aws_cloudfront_function.not_found",
+        f"{CDN}.aws_cloudfront_function.accept_class",
         f"{CDN}.aws_s3_bucket.logs",
     }
     assert {address: actions for address, actions in changes.items() if actions != ["create"]} == {}
@@ -243,7 +244,8 @@ def test_distribution_serves_share_links_only_over_modern_tls(cdn_plan: Plan) ->
     assert shared["viewer_protocol_policy"] == "redirect-to-https"
     assert sorted(shared["allowed_methods"]) == sorted(shared["cached_methods"]) == ["GET", "HEAD"]
     assert not shared.get("origin_request_policy_id")
-    assert shared["function_association"] == []
+    [normalise] = shared["function_association"]  # Accept becomes its class (the cache key)
+    assert normalise["event_type"] == "viewer-request"
     assert shared["lambda_function_association"] == []
     # Every other path is answered at the edge by the function, before any origin
     [default] = distribution["default_cache_behavior"]
@@ -254,6 +256,9 @@ def test_distribution_serves_share_links_only_over_modern_tls(cdn_plan: Plan) ->
     behaviour = config["ordered_cache_behavior"][0]
     assert "aws_cloudfront_cache_policy.this.id" in behaviour["cache_policy_id"]["references"]
     assert "aws_cloudfront_function.not_found.arn" in str(config["default_cache_behavior"])
+    assert "aws_cloudfront_function.accept_class.arn" in str(behaviour["function_association"])
+    accept_function = cdn_plan.planned(f"{CDN}.aws_cloudfront_function.accept_class")
+    assert accept_function["code"] == (paths.TERRAFORM / "modules" / "cdn" / "accept_class.js").read_text()
 
 
 def test_distribution_reaches_the_api_stage_over_https(cdn_plan: Plan) -> None:
@@ -262,19 +267,21 @@ def test_distribution_reaches_the_api_stage_over_https(cdn_plan: Plan) -> None:
     [custom] = origin["custom_origin_config"]
     assert custom["origin_protocol_policy"] == "https-only"
     assert custom["origin_ssl_protocols"] == ["TLSv1.2"]
-    # The edge asks for bytes itself (API Gateway's binary handling reads the first Accept type)
-    assert origin["custom_header"] == [{"name": "Accept", "value": "*/*"}]
+    # No header of its own: the Accept class (never empty) is what the origin sees
+    assert origin["custom_header"] == []
     # The origin host is the REST API's regional endpoint (its id is known only after apply)
     call = cdn_plan.document["configuration"]["root_module"]["module_calls"]["cdn"]["expressions"]
     assert "module.api.api_id" in call["origin_domain_name"]["references"]
 
 
-def test_cache_key_is_the_token_and_the_origin_decides_how_long(cdn_plan: Plan) -> None:
+def test_cache_key_is_the_token_and_the_accept_class_and_the_origin_decides_how_long(cdn_plan: Plan) -> None:
     policy = cdn_plan.planned(CACHE_POLICY)
     assert (policy["min_ttl"], policy["default_ttl"], policy["max_ttl"]) == (0, 0, 300)
     [parameters] = policy["parameters_in_cache_key_and_forwarded_to_origin"]
     assert parameters["cookies_config"][0]["cookie_behavior"] == "none"
-    assert parameters["headers_config"][0]["header_behavior"] == "none"
+    # the only header in the key (and forwarded): Accept, once normalised to its class
+    assert parameters["headers_config"][0]["header_behavior"] == "whitelist"
+    assert parameters["headers_config"][0]["headers"][0]["items"] == ["Accept"]
     assert parameters["query_strings_config"][0]["query_string_behavior"] == "none"
     assert parameters["enable_accept_encoding_gzip"] is False
     assert parameters["enable_accept_encoding_brotli"] is False

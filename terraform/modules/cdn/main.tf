@@ -6,7 +6,9 @@ locals {
   origin_id = "rest-api"
 }
 
-# The cache key is the path alone. min and default TTL 0: an answer is cached only when the
+# The cache key is the path (the token) and the viewer's Accept class: the accept_class function
+# turns Accept into one of three values first, so a link negotiated by format=auto is kept at most
+# three times (AVIF, WebP, neither), never once per browser's raw header. min and default TTL 0: an answer is cached only when the
 # origin says so (Cache-Control: public, max-age <= the link's remaining seconds); errors and
 # answers without Cache-Control are not kept.
 resource "aws_cloudfront_cache_policy" "this" {
@@ -25,7 +27,10 @@ resource "aws_cloudfront_cache_policy" "this" {
       cookie_behavior = "none"
     }
     headers_config {
-      header_behavior = "none"
+      header_behavior = "whitelist"
+      headers {
+        items = ["Accept"]
+      }
     }
     query_strings_config {
       query_string_behavior = "none"
@@ -65,6 +70,16 @@ resource "aws_cloudfront_function" "not_found" {
   code    = file("${path.module}/not_found.js")
 }
 
+# Viewer requests to share links: Accept normalised to its class (the rule of
+# functions/image_service/negotiation.py; tests/contract compares the two on the same headers).
+resource "aws_cloudfront_function" "accept_class" {
+  name    = "${var.name}-accept-class"
+  runtime = "cloudfront-js-2.0"
+  comment = "Share links: Accept becomes image/avif,*/* | image/webp,*/* | */* (the cache key's class)."
+  publish = true
+  code    = file("${path.module}/accept_class.js")
+}
+
 resource "aws_cloudfront_distribution" "this" {
   #checkov:skip=CKV_AWS_68:No WAF by default: the only route served is GET of signed, expiring links, a forged or unknown token costs one Lambda invocation that answers 404, and the stage throttle bounds how many reach the API; a web ACL adds a monthly fee per ACL and rule plus a fee per request. Attach one with web_acl_id when abuse shows.
   #checkov:skip=CKV2_AWS_47:No WAF by default (see CKV_AWS_68 above), so no AWSManagedRulesKnownBadInputsRuleSet either; the origin is a Python function that parses only the path token, not Java (Log4j), and web_acl_id can attach an ACL with that rule.
@@ -97,12 +112,8 @@ resource "aws_cloudfront_distribution" "this" {
     }
 
     # API Gateway returns the function's bytes as binary only when the request's first Accept
-    # type matches its binary media types (*/*). No viewer header is forwarded, so the edge sends
-    # this one itself: every origin fetch gets the bytes, whatever the viewer's Accept was.
-    custom_header {
-      name  = "Accept"
-      value = "*/*"
-    }
+    # type matches its binary media types (*/*, which every type matches): the one header
+    # forwarded is the Accept class, never empty (accept_class.js), so every fetch gets bytes.
   }
 
   # The share-link route: GET and HEAD only, cached by path, HTTPS only for viewers.
@@ -115,6 +126,11 @@ resource "aws_cloudfront_distribution" "this" {
     compress                   = false
     cache_policy_id            = aws_cloudfront_cache_policy.this.id
     response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
+
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.accept_class.arn
+    }
   }
 
   # Everything else: answered 404 at the edge by the function, before any cache or origin.
