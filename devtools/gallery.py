@@ -35,6 +35,7 @@ ASSETS = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/index.html": ("index.html", "text/html; charset=utf-8"),
     "/gallery.js": ("gallery.js", "text/javascript; charset=utf-8"),
+    "/blurhash.js": ("blurhash.js", "text/javascript; charset=utf-8"),
     "/gallery.css": ("gallery.css", "text/css; charset=utf-8"),
 }
 DEFAULT_PORT = 8081  # beside `nox -s docs` (8080, the API's CORS origin), which this page does not need
@@ -135,6 +136,10 @@ class Gallery:
                     "image_id": image_id,
                     "image_name": image.get("image_name", ""),
                     "content_type": image.get("content_type", ""),
+                    # What the page paints before the image loads (computed at upload)
+                    "width": image.get("width"),
+                    "height": image.get("height"),
+                    "placeholder": image.get("placeholder"),
                     "original": {"url": original.url, "expires_at": original.expires_at},
                     "presets": {
                         name: {"url": link.url, "expires_at": link.expires_at}

@@ -7,7 +7,24 @@ const galleryRoot = document.getElementById("gallery");
 const userInput = document.getElementById("user-id");
 
 // What the browser made of each image, for a reader of the page (and the browser test).
-window.galleryState = { ready: false, images: 0, links: 0, loaded: 0, broken: 0 };
+window.galleryState = { ready: false, images: 0, links: 0, loaded: 0, broken: 0, placeholders: 0 };
+
+// The image's BlurHash (from its metadata), painted in its aspect ratio where the original will
+// be, shown until the original has loaded (and left in place when it fails).
+function placeholder(image, img) {
+  if (!image.placeholder || !image.width || !image.height) return null;
+  const canvas = document.createElement("canvas");
+  canvas.className = "placeholder";
+  canvas.width = 32;
+  canvas.height = Math.max(1, Math.round((32 * image.height) / image.width));
+  canvas.style.aspectRatio = `${image.width} / ${image.height}`;
+  const context = canvas.getContext("2d");
+  const pixels = blurhashPixels(image.placeholder, canvas.width, canvas.height);
+  context.putImageData(new ImageData(pixels, canvas.width, canvas.height), 0, 0);
+  img.addEventListener("load", () => { canvas.hidden = true; });
+  window.galleryState.placeholders += 1;
+  return canvas;
+}
 
 function shareImage(link, label, className) {
   const img = document.createElement("img");
@@ -36,7 +53,13 @@ function card(image, presets) {
   section.dataset.imageId = image.image_id;
   const title = document.createElement("h2");
   title.textContent = image.image_name || image.image_id;
-  section.append(title, shareImage(image.original, "original", "original"));
+  const original = shareImage(image.original, "original", "original");
+  const frame = document.createElement("div");
+  frame.className = "frame";
+  const painted = placeholder(image, original);
+  if (painted) frame.append(painted);
+  frame.append(original);
+  section.append(title, frame);
   const row = document.createElement("div");
   row.className = "presets";
   for (const name of presets) {

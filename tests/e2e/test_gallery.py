@@ -123,6 +123,9 @@ def test_every_image_renders_from_a_share_link(
             assert image["width"] <= (preset.get("width") or 2048), image
             assert image["height"] <= (preset.get("height") or 2048), image
     assert page.evaluate("window.galleryState.broken") == 0
+    # ...each original had its placeholder painted first, hidden once the image loaded
+    assert page.evaluate("window.galleryState.placeholders") == len(created)
+    assert page.evaluate("[...document.querySelectorAll('canvas.placeholder')].every(c => c.hidden)")
 
     # ...and what went to the API was share links only, none of them with a key
     api_host = urlsplit(api.base_url).netloc
@@ -137,6 +140,36 @@ def test_every_image_renders_from_a_share_link(
 
     # The short-lived link renders too while it lives (the expiry test below sees it die)
     assert load_image(page, expiring_link["url"]) == {"loaded": True, "width": 640}
+
+
+def test_the_placeholder_shows_where_the_image_has_not_loaded(
+    api: Api, gallery_user: tuple[str, list[str]], gallery_url: str, page: Page
+) -> None:
+    user_id, created = gallery_user
+    listed = {image["image_id"]: image for image in api.list_all(user_id)}
+    # Given share links that never answer (the images cannot load)
+    page.route(f"**{SHARED}**", lambda route: route.abort())
+    # When the gallery is opened
+    page.goto(f"{gallery_url}?user_id={user_id}")
+    page.wait_for_function(SETTLED, timeout=60_000)
+    # Then each original's place shows its BlurHash: visible, opaque, in the image's aspect ratio
+    painted = page.evaluate(
+        """() => [...document.querySelectorAll('.card')].map((card) => {
+            const canvas = card.querySelector('canvas.placeholder');
+            const pixel = canvas.getContext('2d').getImageData(16, canvas.height >> 1, 1, 1).data;
+            return {id: card.dataset.imageId, hidden: canvas.hidden, width: canvas.width,
+                    height: canvas.height, shown: canvas.getBoundingClientRect().height > 0,
+                    alpha: pixel[3], colour: [pixel[0], pixel[1], pixel[2]]};
+        })"""
+    )
+    assert sorted(item["id"] for item in painted) == sorted(created)
+    for item in painted:
+        image = listed[item["id"]]
+        assert item["hidden"] is False, item
+        assert item["shown"] is True, item
+        assert item["alpha"] == 255, item
+        assert item["colour"] != [0, 0, 0], item  # painted, not an empty canvas
+        assert item["height"] == max(1, round(32 * image["height"] / image["width"])), (item, image)
 
 
 def load_image(page: Page, url: str) -> dict[str, Any]:
