@@ -3,20 +3,15 @@
 The stack comes from the environment the tests session sets from `terraform output`; direct
 S3/DynamoDB reads are used only to check what the API stored."""
 
-import base64
 import json
 import os
 import uuid
 import warnings
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import requests
 
-from image_service import contract
 from tests.fixtures.deployed_api import Api, Storage
-from tests.fixtures.images import png
 
 
 def _required(name: str) -> str:
@@ -83,23 +78,3 @@ def user_id(api: Api) -> Iterator[str]:
     yield user
     for image in api.list_all(user):
         api.request("DELETE", f"/v1/images/{image['image_id']}")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def shortest_link(api: Api, storage_audit: None) -> Iterator[dict[str, Any]]:
-    """A share link with the shortest life the API gives, made and tried as the run starts: the
-    expiry test (test_share_links.py) runs late and waits only for what is left of that life
-    instead of a whole minute. Its image is deleted at the end, before the storage audit."""
-    user = f"e2e-expiry-{uuid.uuid4().hex[:12]}"
-    body = {"user_id": user, "image_name": "expiring.png", "file": base64.b64encode(png(3, 3)).decode()}
-    created = api.request("POST", "/v1/images", json=body)
-    assert created.status_code == 201, created.text
-    image_id = created.json()["image_id"]
-    made = api.request(
-        "POST", f"/v1/images/{image_id}/links", json={"expires_in": contract.LINK_MIN_EXPIRY_SECONDS}
-    )
-    assert made.status_code == 201, made.text
-    link: dict[str, Any] = made.json()
-    assert requests.get(link["url"], headers={"Accept": "image/*"}, timeout=60).status_code == 200
-    yield link
-    api.request("DELETE", f"/v1/images/{image_id}")
