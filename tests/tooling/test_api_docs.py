@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from devtools import api_docs, paths
-from tests.fixtures.ports import can_bind, free_port, listening, wait_until_listening
+from tests.fixtures.ports import can_bind, free_port, listening, start_module, wait_until_listening
 
 BASE_URL = "http://localhost:4566/restapis/abc123/api/_user_request_"
 
@@ -47,25 +47,18 @@ def test_the_site_holds_only_local_assets(tmp_path: Path) -> None:
 
 def start_docs_server(port: int, output: Path) -> subprocess.Popen[bytes]:
     """`python -m devtools.api_docs` as the docs session runs it, on `port`, its output in a file."""
-    with output.open("wb") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "devtools.api_docs",
-                "--server-url",
-                BASE_URL,
-                "--origin",
-                f"http://localhost:{port}",
-                "--api-key",
-                "k" * 20,
-            ],
-            cwd=paths.ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    wait_until_listening(process, port, "the docs server")
-    return process
+    return start_module(
+        "devtools.api_docs",
+        "--server-url",
+        BASE_URL,
+        "--origin",
+        f"http://localhost:{port}",
+        "--api-key",
+        "k" * 20,
+        port=port,
+        output=output,
+        what="the docs server",
+    )
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from devtools import gallery, paths
-from tests.fixtures.ports import can_bind, free_port, listening, wait_until_listening
+from tests.fixtures.ports import can_bind, free_port, listening, start_module
 
 API_KEY = "gallery-test-key-0123456789"
 PRESETS = ["thumb", "small"]
@@ -191,28 +191,21 @@ def test_the_page_and_its_assets_come_from_the_repository(fake_api: tuple[str, t
 
 def start_gallery(port: int, output: Path, *extra: str) -> subprocess.Popen[bytes]:
     """`python -m devtools.gallery` as the gallery session runs it, on `port`, its output in a file."""
-    with output.open("wb") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "devtools.gallery",
-                "--server-url",
-                f"http://127.0.0.1:{free_port()}",
-                "--api-key",
-                API_KEY,
-                "--presets",
-                "thumb",
-                "--port",
-                str(port),
-                *extra,
-            ],
-            cwd=paths.ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    wait_until_listening(process, port, "the gallery server")
-    return process
+    return start_module(
+        "devtools.gallery",
+        "--server-url",
+        f"http://127.0.0.1:{free_port()}",
+        "--api-key",
+        API_KEY,
+        "--presets",
+        "thumb",
+        "--port",
+        str(port),
+        *extra,
+        port=port,
+        output=output,
+        what="the gallery server",
+    )
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
