@@ -5,10 +5,12 @@ and `status` says when the Terraform state records what the emulator no longer h
 A real emulator process (the one `up` starts: devtools.emulator_process) on a free port, with its
 state in a temporary directory, stopped gracefully once and then killed with SIGKILL."""
 
+import io
 import json
 import os
 import signal
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,6 +80,34 @@ def _item(dynamodb: Any, key: str) -> dict[str, Any] | None:
 def _tables(dynamodb: Any) -> list[str]:
     names: list[str] = dynamodb.list_tables()["TableNames"]
     return names
+
+
+def _invoke_a_function(endpoint: str) -> None:
+    """Create and invoke a one-line Python function: MiniStack unpacks its code for the worker."""
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return {'ok': True}\n")
+    options: dict[str, Any] = {
+        "endpoint_url": endpoint,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "test",
+        "aws_secret_access_key": "test",
+    }
+    functions = boto3.client("lambda", **options)
+    if not functions.list_functions()["Functions"]:
+        functions.create_function(
+            FunctionName="scratch-probe",
+            Runtime="python3.13",
+            Role="arn:aws:iam::000000000000:role/probe",
+            Handler="handler.handler",
+            Code={"ZipFile": code.getvalue()},
+        )
+    answer = functions.invoke(FunctionName="scratch-probe", Payload=b"{}")
+    assert json.loads(answer["Payload"].read()) == {"ok": True}
+
+
+def _unpacked_code() -> list[Path]:
+    return sorted(emulator_process.scratch_dir().glob("ministack-lambda-scratch-probe-*"))
 
 
 def _terraform_state(path: Path) -> None:
@@ -177,3 +207,26 @@ def test_reset_wipes_both_halves_so_the_next_start_is_empty(
     assert stack_status.main() == 0
     assert "nothing deployed" in capsys.readouterr().out
     assert emulator_process.stop() is True
+
+
+def test_no_unpacked_function_code_outlives_a_stop_or_survives_a_crash_past_the_next_start(
+    emulator: str,
+) -> None:
+    # Given an emulator whose warm Lambda worker has its code unpacked in the emulator's TMPDIR
+    emulator_process.start(sys.executable)
+    _invoke_a_function(emulator)
+    assert _unpacked_code(), "MiniStack unpacks worker code under TMPDIR, the emulator's scratch dir"
+    # When it is killed (SIGKILL: MiniStack removes nothing), the unpacked code is still there...
+    pid = emulator_process.running_pid()
+    assert pid is not None
+    os.killpg(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    assert _unpacked_code()
+    # ...until the next start, which empties the scratch dir before the emulator runs
+    emulator_process.start(sys.executable)
+    assert not _unpacked_code()
+    _invoke_a_function(emulator)
+    assert _unpacked_code()
+    # And a graceful stop (`down`) leaves no scratch dir at all
+    assert emulator_process.stop() is True
+    assert not emulator_process.scratch_dir().exists()
