@@ -576,6 +576,14 @@ def unit(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The README's test command and CI's: `unit` (with its coverage floor), deploy, then `e2e`."""
+    if session.posargs:
+        # Running all of it with the arguments ignored, or applying them to both halves (a unit
+        # test's path selects no e2e test: pytest's exit code 5), would both surprise.
+        session.error(
+            "`tests` runs every suite and takes no arguments; for some tests, pass them to"
+            f" `./noxw -s unit -- {' '.join(session.posargs)}` (no emulator) or"
+            f" `./noxw -s e2e -- {' '.join(session.posargs)}` (against the deployed stack)"
+        )
     run_fast_tests(session, coverage=True)
     apply_stack(session)
     run_e2e(session, deployed_stack(session))

@@ -59,7 +59,26 @@ def running_pid() -> int | None:
         os.kill(pid, 0)
     except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
         return None
-    return pid
+    return None if _exited(pid) else pid
+
+
+def _exited(pid: int) -> bool:
+    """Whether `pid` is a zombie: exited, but not yet waited for by its parent, so signal 0 still
+    reaches it. That is the emulator's state after it stopped whenever the process that started
+    it is still running and not this one: `nox -s tests` deploys (starting the emulator), then its
+    pytest runs `./noxw -s down` in a subprocess, which would wait out the whole stop timeout."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        if Path("/proc/self/stat").exists():
+            return True  # gone since the signal
+        # No procfs (macOS): ps says the state; Z is a zombie.
+        ps = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True, check=False)
+        return ps.stdout.strip().startswith("Z")
+    except OSError:
+        return False
+    # "pid (command) state ...": the command may contain spaces and parentheses.
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 def ensure_venv(base_python: str, requirements: str) -> str:

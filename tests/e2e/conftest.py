@@ -3,15 +3,20 @@
 The stack comes from the environment the tests session sets from `terraform output`; direct
 S3/DynamoDB reads are used only to check what the API stored."""
 
+import base64
 import json
 import os
 import uuid
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import requests
 
+from image_service import contract
 from tests.fixtures.deployed_api import Api, Storage
+from tests.fixtures.images import png
 
 
 def _required(name: str) -> str:
@@ -78,3 +83,26 @@ def user_id(api: Api) -> Iterator[str]:
     yield user
     for image in api.list_all(user):
         api.request("DELETE", f"/v1/images/{image['image_id']}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shortest_link(second_api: Api, storage_audit: None) -> Iterator[dict[str, Any]]:
+    """A share link with the shortest life the API gives (the answer of POST .../links, plus the
+    `image_id` it shows), made and served as the run starts: the expiry tests (test_share_links.py,
+    test_gallery.py) run minutes later and wait only for what is left of that life, not a whole
+    minute each. The second tenant's, because the README's curl block rotates and revokes the
+    first tenant's signing keys (which would turn this link's 410 into a 404). Its image is
+    deleted at the end, before the storage audit."""
+    user = f"e2e-expiry-{uuid.uuid4().hex[:12]}"
+    body = {"user_id": user, "image_name": "expiring.png", "file": base64.b64encode(png(3, 3)).decode()}
+    created = second_api.request("POST", "/v1/images", json=body)
+    assert created.status_code == 201, created.text
+    image_id = created.json()["image_id"]
+    made = second_api.request(
+        "POST", f"/v1/images/{image_id}/links", json={"expires_in": contract.LINK_MIN_EXPIRY_SECONDS}
+    )
+    assert made.status_code == 201, made.text
+    link: dict[str, Any] = {"image_id": image_id, **made.json()}
+    assert requests.get(link["url"], headers={"Accept": "image/*"}, timeout=60).status_code == 200
+    yield link
+    second_api.request("DELETE", f"/v1/images/{image_id}")

@@ -59,3 +59,27 @@ def test_deploy_without_terraform_says_so_in_one_line_and_starts_nothing(tmp_pat
     assert "installing deploy" not in result.stderr
     assert "up to date:" not in result.stderr  # the zip step
     assert "built:" not in result.stderr
+
+
+def test_tests_with_arguments_says_which_session_takes_them_and_runs_nothing(tmp_path: Path) -> None:
+    # Given a port no emulator answers on
+    port = free_port()
+    env = {**os.environ, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "CI": "true"}
+    # When someone asks the README's test command for one test file
+    result = subprocess.run(
+        ["./noxw", "-s", "tests", "--", "tests/unit/test_paging.py", "-k", "cursor"],
+        cwd=paths.ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    # Then it fails at once, naming the sessions that run a part with those arguments
+    assert result.returncode != 0
+    assert "`./noxw -s unit -- tests/unit/test_paging.py -k cursor` (no emulator)" in result.stderr
+    assert "`./noxw -s e2e -- tests/unit/test_paging.py -k cursor`" in result.stderr
+    # ...having run no test and started nothing
+    assert "pytest" not in result.stderr
+    assert not listening(port)
