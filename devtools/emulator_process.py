@@ -73,7 +73,9 @@ def _exited(pid: int) -> bool:
         if Path("/proc/self/stat").exists():
             return True  # gone since the signal
         # No procfs (macOS): ps says the state; Z is a zombie.
-        ps = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True, check=False)
+        ps = subprocess.run(
+            ["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True, check=False
+        )
         return ps.stdout.strip().startswith("Z")
     except OSError:
         return False

@@ -57,7 +57,8 @@ def test_an_exited_emulator_its_starter_has_not_reaped_is_stopped(
     pid_file: Path, neglectful_parent: subprocess.Popen[str]
 ) -> None:
     # Given an emulator pid whose process exited, its parent (not us) not having waited for it
-    assert neglectful_parent.stdin is not None and neglectful_parent.stdout is not None
+    assert neglectful_parent.stdin is not None
+    assert neglectful_parent.stdout is not None
     child = int(neglectful_parent.stdout.readline())
     pid_file.write_text(str(child))
     neglectful_parent.stdin.write("exit\n")
