@@ -29,8 +29,10 @@ def placeholder_of(image: "Image.Image", orientation: int = 1) -> str:
     """The BlurHash of a decoded image, shown upright (EXIF `orientation`, 1-8)."""
     from PIL import Image  # noqa: PLC0415  (only uploads decode pixels)
 
-    # Only small copies are made: modes Pillow can average are box-resized from the decoded image
-    # directly; others (palette, 1-bit, 16-bit, float) are sampled down first, then converted.
+    # Only small copies are made: modes Pillow averages without a whole copy are box-resized from
+    # the decoded image directly; the others are sampled down first (NEAREST copies nothing
+    # whole), then converted: palette, 1-bit, 16-bit, float, and the modes with alpha, which
+    # Pillow's resize and reduce premultiply into a full-size copy first (35 MP RGBA: +140 MB).
     if image.mode not in _AVERAGED_MODES:
         sampled = _fitted(image.size, 4 * PLACEHOLDER_SIDE)
         sample = image.resize(sampled, Image.Resampling.NEAREST)
@@ -45,7 +47,7 @@ def placeholder_of(image: "Image.Image", orientation: int = 1) -> str:
     return blurhash(upright.width, upright.height, upright.tobytes())
 
 
-_AVERAGED_MODES: Final = frozenset({"L", "LA", "RGB", "RGBA", "RGBX", "CMYK", "YCbCr"})
+_AVERAGED_MODES: Final = frozenset({"L", "RGB", "RGBX", "CMYK", "YCbCr"})
 
 
 def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:

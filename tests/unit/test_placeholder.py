@@ -57,3 +57,22 @@ def test_the_placeholder_is_upright() -> None:
     stored = upright.transpose(Image.Transpose.ROTATE_90)
     assert placeholder_of(stored, orientation=6) == placeholder_of(upright)
     assert placeholder_of(stored) != placeholder_of(upright)
+
+
+@pytest.mark.parametrize("mode", ["L", "LA", "RGB", "RGBA", "P", "I;16", "CMYK"])
+def test_no_copy_of_the_whole_image_is_made(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pillow premultiplies LA and RGBA into a full-size copy before an averaging resize or
+    reduce: the placeholder of a 35 MP RGBA PNG would cost another 140 MB at upload."""
+    # Given a large image of this mode, and every conversion Pillow makes watched
+    large = _sample(640, 480).convert("L" if mode == "I;16" else "RGB").convert(mode)
+    converted: list[tuple[tuple[int, int], str | None]] = []
+    convert = Image.Image.convert
+
+    def watched(self: Image.Image, mode: str | None = None, *args: object, **kwargs: object) -> Image.Image:
+        converted.append((self.size, mode))
+        return convert(self, mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Image.Image, "convert", watched)
+    # When its placeholder is made, Then nothing the size of the image was converted
+    assert len(placeholder_of(large)) == 28
+    assert [size for size, _ in converted if size == large.size] == []
