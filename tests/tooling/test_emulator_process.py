@@ -27,6 +27,9 @@ time.sleep(600)
 
 @pytest.fixture
 def pid_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The emulator's files in a temporary directory: `stop()` also removes the scratch dir, which
+    must never be the one a running emulator of this checkout uses."""
+    monkeypatch.setattr(paths, "EMULATOR_DIR", tmp_path)
     monkeypatch.setattr(paths, "EMULATOR_PID", tmp_path / "emulator.pid")
     return paths.EMULATOR_PID
 
@@ -72,6 +75,7 @@ def test_an_exited_emulator_its_starter_has_not_reaped_is_stopped(
     assert emulator_process.running_pid() is None
     assert emulator_process.stop() is False
     assert not pid_file.exists()
+    assert emulator_process.scratch_dir().is_relative_to(pid_file.parent)
 
 
 def test_a_pid_that_no_longer_exists_is_stopped(pid_file: Path) -> None:
