@@ -576,3 +576,83 @@ def test_a_fallback_base_when_the_path_does_not_end_with_the_resource() -> None:
         resource_path="/v1/images/x/links",
     )
     assert base == "https://h.example/prod"
+
+
+def _recording_calls() -> tuple[list[tuple[str, str, str]], Any]:
+    """(operation, table or bucket, thread name) of every AWS call made while patched in."""
+    original = vars(BaseClient)["_make_api_call"]
+    calls: list[tuple[str, str, str]] = []
+
+    def recording(self: BaseClient, call: str, params: dict[str, Any]) -> Any:
+        import threading
+
+        where = str(params.get("TableName") or params.get("Bucket") or params.get("SecretId") or "")
+        calls.append((call, where, threading.current_thread().name))
+        return original(self, call, params)
+
+    return calls, mock.patch.object(BaseClient, "_make_api_call", new=recording)
+
+
+def test_a_known_key_reads_its_state_beside_the_bytes_and_a_forgery_reads_no_bytes() -> None:
+    image_id, data = _upload()
+    token = _link(image_id)
+    assert _shared(token)["statusCode"] == 200  # this process now knows key version 1
+    calls, recording = _recording_calls()
+    # When the link is opened again
+    with recording:
+        served = _shared(token)
+    # Then the image's item, the key state and the bytes are read, the key state on its own thread
+    assert served["statusCode"] == 200
+    assert base64.b64decode(served["body"]) == data
+    assert sorted(call for call, _, _ in calls) == ["GetItem", "GetItem", "GetObject"]
+    [(_, _, thread)] = [call for call in calls if call[1] == SIGNING_KEYS_TABLE]
+    assert thread.startswith("key-state")
+    # And a token with a bad MAC for the same image reads neither the key state nor the bytes
+    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    raw[-1] ^= 0x01
+    calls.clear()
+    with recording:
+        forged = _shared(base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode())
+    assert _code(forged) == (404, "not_found")
+    assert "GetObject" not in [call for call, _, _ in calls]
+
+
+def test_a_revoked_key_read_beside_the_bytes_answers_nothing_but_404() -> None:
+    image_id, _ = _upload()
+    first = _link(image_id)
+    served = _shared(first)
+    assert served["statusCode"] == 200  # version 1 is known to this process now
+    etag = headers_of(served)["ETag"]
+    service = get_link_service()
+    old_key = service.secrets.material(TENANT, service.known.get(TENANT, 1) or "")
+    assert old_key is not None
+    past = int((datetime.now(UTC) - timedelta(seconds=1)).timestamp())
+    old_expired = link_tokens.encode(
+        LinkClaims(image_id=image_id, preset=None, expires_at=past, key_version=1, generation=0),
+        tenant_id=TENANT,
+        key=old_key,
+    )
+    assert _code(_shared(old_expired)) == (410, "link_expired")
+    # When version 1 is revoked
+    _rotate()
+    assert _revoke_key("1")["statusCode"] == 204
+    # Then its links get neither the bytes, nor a 304 for a current copy, nor an expired link's 410
+    assert _code(_shared(first)) == (404, "not_found")
+    assert _code(_shared(first, {"If-None-Match": etag})) == (404, "not_found")
+    assert _code(_shared(old_expired)) == (404, "not_found")
+
+
+def test_an_outage_of_the_key_state_beside_the_bytes_is_a_503() -> None:
+    image_id, _ = _upload()
+    token = _link(image_id)
+    assert _shared(token)["statusCode"] == 200  # version 1 known: its state is read beside the bytes
+    original = vars(BaseClient)["_make_api_call"]
+
+    def key_state_down(self: BaseClient, call: str, params: dict[str, Any]) -> Any:
+        if call == "GetItem" and params.get("TableName") == SIGNING_KEYS_TABLE:
+            raise failing_error(call)
+        return original(self, call, params)
+
+    with mock.patch.object(BaseClient, "_make_api_call", new=key_state_down):
+        assert _code(_shared(token)) == (503, "service_unavailable")
+    assert _shared(token)["statusCode"] == 200
