@@ -6,7 +6,8 @@ It is made of an importer and a few patches, each in a module of its own:
 - emulator/openapi_import.py: PutRestApi (PUT /restapis/{id}), which MiniStack lacks and
   Terraform's aws_api_gateway_rest_api calls to import an OpenAPI ``body``, by AWS's import rules;
 - emulator/patches/: one MiniStack gap each (api_key_value, binary_media_types, usage_plans,
-  api_key_identity, binary_responses, root_security), the docstring of each says what AWS does.
+  api_key_identity, binary_responses, root_security, multipart_tagging), the docstring of each
+  says what AWS does.
 
 This module only checks and composes them: it routes PUT /restapis/{id} to the importer, lets each
 patch rewrite the request bodies it names before MiniStack sees them, and replaces the MiniStack
@@ -23,12 +24,13 @@ import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
 from emulator import openapi_import
-from emulator.ministack_internals import Response, apigateway_v1
+from emulator.ministack_internals import Response, apigateway_v1, service
 from emulator.patches import (
     api_key_identity,
     api_key_value,
     binary_media_types,
     binary_responses,
+    multipart_tagging,
     root_security,
     usage_plans,
 )
@@ -45,13 +47,15 @@ PATCHES = (
     api_key_identity.PATCH,
     binary_responses.PATCH,
     root_security.PATCH,
+    multipart_tagging.PATCH,
 )
 
-# Everything the layer touches inside ministack.services.apigateway_v1.
+# Everything the layer touches inside ministack.services.apigateway_v1 (the importer's, and the
+# patches of that module); each other patch's internals are checked in its own module.
 _REQUIRED_INTERNALS = (
     "handle_request",
     *openapi_import.INTERNALS,
-    *(name for patch in PATCHES for name in patch.internals),
+    *(name for patch in PATCHES if patch.service == "apigateway_v1" for name in patch.internals),
 )
 
 
@@ -71,6 +75,12 @@ def check_internals() -> None:
     missing = [name for name in dict.fromkeys(_REQUIRED_INTERNALS) if not hasattr(v1, name)]
     if missing:
         raise CompatError(f"ministack.services.apigateway_v1 no longer has: {', '.join(missing)}")
+    for patch in PATCHES:
+        if patch.service != "apigateway_v1":
+            module = service(patch.service)
+            missing = [name for name in patch.internals if not hasattr(module, name)]
+            if missing:
+                raise CompatError(f"ministack.services.{patch.service} no longer has: {', '.join(missing)}")
 
 
 def install() -> None:
@@ -97,4 +107,4 @@ def install() -> None:
     v1.handle_request = handle_request
     for patch in PATCHES:
         if patch.install is not None:
-            patch.install(v1)
+            patch.install(service(patch.service))

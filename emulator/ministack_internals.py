@@ -3,6 +3,7 @@ shape of a MiniStack answer. Imports nothing of the layer, so every part may imp
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,16 +16,21 @@ RequestRewrite = Callable[[str, list[str], bytes], bytes]
 
 def apigateway_v1() -> Any:
     """ministack.services.apigateway_v1 (private state included), imported only where MiniStack runs."""
-    from ministack.services import apigateway_v1 as v1  # noqa: PLC0415
+    return service("apigateway_v1")
 
-    return v1
+
+def service(name: str) -> Any:
+    """ministack.services.<name> (private state included), imported only where MiniStack runs."""
+    return importlib.import_module(f"ministack.services.{name}")
 
 
 @dataclass(frozen=True)
 class Patch:
-    """One MiniStack gap closed: the internals it touches (checked before anything is installed),
-    the MiniStack functions it replaces (`install`), and the request bodies it rewrites."""
+    """One MiniStack gap closed: the internals it touches in the MiniStack service module it
+    patches (checked before anything is installed), the functions it replaces there (`install`,
+    given that module), and the API Gateway control-plane request bodies it rewrites."""
 
     internals: tuple[str, ...]
     install: Callable[[Any], None] | None = None
     rewrite_request: RequestRewrite | None = None
+    service: str = "apigateway_v1"  # the module under ministack.services

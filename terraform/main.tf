@@ -181,6 +181,14 @@ module "bucket" {
   force_destroy = var.force_destroy_bucket
 }
 
+module "code" {
+  source = "./modules/code_bucket"
+
+  bucket_name  = "${var.name_prefix}-code-${data.aws_caller_identity.current.account_id}-${var.region}"
+  package_path = local.package_path
+  package_key  = "functions/${basename(local.package_path)}"
+}
+
 module "table" {
   source = "./modules/image_table"
 
@@ -211,7 +219,8 @@ module "function" {
 
   function_name        = "${var.name_prefix}-${replace(each.key, "_", "-")}"
   description          = each.value.description
-  package_path         = local.package_path
+  package              = module.code.package
+  package_hash         = filebase64sha256(local.package_path)
   architecture         = var.lambda_architecture
   handler              = each.value.handler
   environment          = local.environment

@@ -3,7 +3,12 @@ tests/fixtures are registered here (pytest takes `pytest_plugins` only from the 
 
 import pytest
 
-pytest_plugins = ["tests.fixtures.moto_aws", "tests.fixtures.ministack_api", "tests.fixtures.terraform_plan"]
+pytest_plugins = [
+    "tests.fixtures.moto_aws",
+    "tests.fixtures.ministack_api",
+    "tests.fixtures.terraform_plan",
+    "tests.fixtures.local_emulator",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

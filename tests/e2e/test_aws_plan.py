@@ -11,6 +11,8 @@ to choose and the one the emulator deploy does not exercise.
 
 It drives the emulator as if it were AWS, so it is not run against a stack on AWS (emulator_only)."""
 
+import base64
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +38,8 @@ FUNCTIONS = tuple(
 )
 EXPECTED_CREATES = {
     "module.bucket.aws_s3_bucket.this",
+    "module.code.aws_s3_bucket.this",
+    "module.code.aws_s3_object.package",
     "module.table.aws_dynamodb_table.this",
     *(f'module.function["{name}"].aws_lambda_function.this' for name in FUNCTIONS),
     "module.api.aws_api_gateway_rest_api.this",
@@ -166,6 +170,27 @@ def test_every_function_is_planned_on_the_runtime_and_architecture_chosen(aws_pl
     for function in functions:
         assert function["runtime"] == runtime.LAMBDA_RUNTIME == "python3.13", function["function_name"]
         assert function["architectures"] == [ARCHITECTURE], function["function_name"]
+
+
+def test_every_function_runs_the_zip_uploaded_once_to_the_code_bucket(aws_plan: Plan) -> None:
+    """Not `filename`: the provider would upload the zip once per function, one at a time."""
+    package = aws_plan.planned("module.code.aws_s3_object.package")
+    bucket = aws_plan.planned("module.code.aws_s3_bucket.this")
+    assert package["key"] == f"functions/{ZIP.name}"
+    assert package["source_hash"] == hashlib.md5(ZIP.read_bytes()).hexdigest()  # noqa: S324 (S3's ETag)
+    assert bucket["bucket"].startswith("image-service-code-")
+    digest = base64.b64encode(hashlib.sha256(ZIP.read_bytes()).digest()).decode()
+    changes = [
+        change for change in aws_plan.document["resource_changes"] if change["type"] == "aws_lambda_function"
+    ]
+    assert len(changes) == len(FUNCTIONS)
+    for change in changes:
+        function = change["change"]["after"]
+        assert function.get("filename") is None, function["function_name"]
+        assert (function["s3_bucket"], function["s3_key"]) == (bucket["bucket"], package["key"])
+        assert function["source_code_hash"] == digest
+        # the exact object version the upload makes, known once it is made
+        assert change["change"]["after_unknown"]["s3_object_version"] is True
 
 
 # The CDN (cdn_enabled), planned as an AWS user would enable it: a domain and its ACM certificate.

@@ -3,7 +3,8 @@ graceful stop comes back; what changed after it is lost, except S3 bytes (writte
 and `status` says when the Terraform state records what the emulator no longer holds.
 
 A real emulator process (the one `up` starts: devtools.emulator_process) on a free port, with its
-state in a temporary directory, stopped gracefully once and then killed with SIGKILL."""
+state in a temporary directory (the `local_emulator` fixture, tests/fixtures/local_emulator.py), stopped
+gracefully once and then killed with SIGKILL."""
 
 import io
 import json
@@ -11,7 +12,6 @@ import os
 import signal
 import sys
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,36 +20,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from devtools import cleaning, emulator_process, paths, stack, stack_status
-from tests.fixtures.ports import free_port
 
 pytestmark = pytest.mark.emulator
 
 BUCKET = "crash-bucket"
 SAVED_TABLE = "saved-table"  # created before the graceful stop
 LOST_TABLE = "lost-table"  # created after it, then the emulator is killed
-
-
-@pytest.fixture
-def emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """`up`'s own code path, pointed at a free port and a temporary state directory."""
-    port = free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    monkeypatch.delenv("EMULATOR_PERSIST", raising=False)
-    emulator_dir = tmp_path / "emulator"
-    monkeypatch.setattr(paths, "EMULATOR_DIR", emulator_dir)
-    monkeypatch.setattr(paths, "EMULATOR_LOG", emulator_dir / "emulator.log")
-    monkeypatch.setattr(paths, "EMULATOR_PID", emulator_dir / "emulator.pid")
-    monkeypatch.setattr(paths, "EMULATOR_STATE_DIR", emulator_dir / "state")
-    monkeypatch.setattr(paths, "EMULATOR_S3_DIR", emulator_dir / "state" / "s3-objects")
-    monkeypatch.setattr(paths, "TERRAFORM_BUILD", tmp_path / "terraform")
-    monkeypatch.setattr(paths, "EMULATOR_STATE", tmp_path / "terraform" / "emulator.tfstate")
-    monkeypatch.setattr(paths, "EMULATOR_ENV", tmp_path / "emulator.env")
-    paths.TERRAFORM_BUILD.mkdir()
-    yield endpoint
-    pid = emulator_process.running_pid()
-    if pid is not None:
-        os.killpg(pid, signal.SIGKILL)
 
 
 def _clients(endpoint: str) -> tuple[Any, Any]:
@@ -124,11 +100,11 @@ def _terraform_state(path: Path) -> None:
 
 
 def test_a_crash_loses_what_changed_since_the_last_graceful_stop_but_not_s3_bytes(
-    emulator: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    local_emulator: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Given an emulator holding a bucket, an object, a table and an item, stopped gracefully (`down`)
     emulator_process.start(sys.executable)
-    s3, dynamodb = _clients(emulator)
+    s3, dynamodb = _clients(local_emulator)
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(Bucket=BUCKET, Key="before", Body=b"saved bytes")
     _table(dynamodb, SAVED_TABLE)
@@ -137,7 +113,7 @@ def test_a_crash_loses_what_changed_since_the_last_graceful_stop_but_not_s3_byte
 
     # When it is started again (`up`), changed, and then killed (SIGKILL: no chance to save)
     emulator_process.start(sys.executable)
-    s3, dynamodb = _clients(emulator)
+    s3, dynamodb = _clients(local_emulator)
     # the state saved at the graceful stop came back
     assert s3.get_object(Bucket=BUCKET, Key="before")["Body"].read() == b"saved bytes"
     assert _item(dynamodb, "before") is not None
@@ -151,7 +127,7 @@ def test_a_crash_loses_what_changed_since_the_last_graceful_stop_but_not_s3_byte
 
     # Then after the next start, the last graceful stop's state is back and what followed is lost...
     emulator_process.start(sys.executable)
-    s3, dynamodb = _clients(emulator)
+    s3, dynamodb = _clients(local_emulator)
     assert s3.get_object(Bucket=BUCKET, Key="before")["Body"].read() == b"saved bytes"
     assert _item(dynamodb, "before") is not None
     assert _item(dynamodb, "after") is None
@@ -181,11 +157,11 @@ def test_a_crash_loses_what_changed_since_the_last_graceful_stop_but_not_s3_byte
 
 
 def test_reset_wipes_both_halves_so_the_next_start_is_empty(
-    emulator: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    local_emulator: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Given a stack saved at a graceful stop, and the Terraform state recording it
     emulator_process.start(sys.executable)
-    s3, dynamodb = _clients(emulator)
+    s3, dynamodb = _clients(local_emulator)
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(Bucket=BUCKET, Key="before", Body=b"saved bytes")
     _table(dynamodb, SAVED_TABLE)
@@ -200,7 +176,7 @@ def test_reset_wipes_both_halves_so_the_next_start_is_empty(
     assert paths.EMULATOR_STATE in removed
     assert not paths.EMULATOR_ENV.exists()
     emulator_process.start(sys.executable)
-    s3, dynamodb = _clients(emulator)
+    s3, dynamodb = _clients(local_emulator)
     assert _tables(dynamodb) == []
     assert s3.list_buckets()["Buckets"] == []
     monkeypatch.setattr(stack, "load", lambda: None)
@@ -210,11 +186,11 @@ def test_reset_wipes_both_halves_so_the_next_start_is_empty(
 
 
 def test_no_unpacked_function_code_outlives_a_stop_or_survives_a_crash_past_the_next_start(
-    emulator: str,
+    local_emulator: str,
 ) -> None:
     # Given an emulator whose warm Lambda worker has its code unpacked in the emulator's TMPDIR
     emulator_process.start(sys.executable)
-    _invoke_a_function(emulator)
+    _invoke_a_function(local_emulator)
     assert _unpacked_code(), "MiniStack unpacks worker code under TMPDIR, the emulator's scratch dir"
     # When it is killed (SIGKILL: MiniStack removes nothing), the unpacked code is still there...
     pid = emulator_process.running_pid()
@@ -225,7 +201,7 @@ def test_no_unpacked_function_code_outlives_a_stop_or_survives_a_crash_past_the_
     # ...until the next start, which empties the scratch dir before the emulator runs
     emulator_process.start(sys.executable)
     assert not _unpacked_code()
-    _invoke_a_function(emulator)
+    _invoke_a_function(local_emulator)
     assert _unpacked_code()
     # And a graceful stop (`down`) leaves no scratch dir at all
     assert emulator_process.stop() is True

@@ -77,16 +77,19 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:The function reaches only S3, DynamoDB and CloudWatch over TLS with IAM-signed requests and no private resource; a VPC would add NAT or endpoint cost and cold-start latency without narrowing that access.
   #checkov:skip=CKV_AWS_173:The environment holds resource names and settings only, never secrets; Lambda encrypts it at rest with its service key, so a customer-managed key would protect nothing more.
   #checkov:skip=CKV_AWS_272:The zip is built reproducibly from pinned dependencies by `nox -s build` and uploaded by the same Terraform run; code signing needs an AWS Signer profile and a signed-artifact pipeline, which this project does not publish.
-  function_name    = var.function_name
-  description      = var.description
-  role             = aws_iam_role.this.arn
-  filename         = var.package_path
-  source_code_hash = filebase64sha256(var.package_path)
-  handler          = var.handler
-  runtime          = "python3.13"
-  architectures    = [var.architecture]
-  memory_size      = var.memory_size
-  timeout          = var.timeout
+  function_name = var.function_name
+  description   = var.description
+  role          = aws_iam_role.this.arn
+  # From the code bucket, not a local file (see modules/code_bucket: updates then run side by side).
+  s3_bucket         = var.package.bucket
+  s3_key            = var.package.key
+  s3_object_version = var.package.version_id
+  source_code_hash  = var.package_hash
+  handler           = var.handler
+  runtime           = "python3.13"
+  architectures     = [var.architecture]
+  memory_size       = var.memory_size
+  timeout           = var.timeout
 
   reserved_concurrent_executions = var.reserved_concurrency
 

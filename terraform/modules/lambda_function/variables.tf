@@ -14,9 +14,18 @@ variable "description" {
   default     = ""
 }
 
-variable "package_path" {
+variable "package" {
+  type = object({
+    bucket     = string
+    key        = string
+    version_id = string
+  })
+  description = "The deployment zip in S3 (modules/code_bucket's `package`): bucket, key, object version."
+}
+
+variable "package_hash" {
   type        = string
-  description = "Path of the deployment zip built by `nox -s build`."
+  description = "Base64 SHA-256 of the zip (what Lambda reports as CodeSha256), so a plan shows a code change."
 }
 
 variable "architecture" {

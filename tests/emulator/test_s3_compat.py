@@ -1,0 +1,84 @@
+"""The S3 patches against a real emulator process (tests/fixtures/local_emulator.py), through
+boto3 as the AWS provider reaches it: a multipart upload started with tags makes an object that
+has them (emulator/patches/multipart_tagging.py)."""
+
+import io
+import sys
+from typing import Any
+
+import boto3
+import pytest
+from boto3.s3.transfer import TransferConfig
+from botocore.exceptions import ClientError
+
+from devtools import emulator_process
+
+pytestmark = pytest.mark.emulator
+
+BUCKET = "compat-bucket"
+PART = 5 * 1024 * 1024  # S3's smallest part but the last
+
+
+def _s3(endpoint: str) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+def _tags(s3: Any, key: str, version: str | None = None) -> dict[str, str]:
+    extra = {} if version is None else {"VersionId": version}
+    return {
+        tag["Key"]: tag["Value"] for tag in s3.get_object_tagging(Bucket=BUCKET, Key=key, **extra)["TagSet"]
+    }
+
+
+@pytest.mark.parametrize("versioned", [False, True])
+def test_a_multipart_upload_started_with_tags_makes_an_object_with_them(
+    local_emulator: str, versioned: bool
+) -> None:
+    emulator_process.start(sys.executable)
+    s3 = _s3(local_emulator)
+    s3.create_bucket(Bucket=BUCKET)
+    if versioned:
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    # When an object of two parts is uploaded with tags, as the AWS provider's uploader sends them
+    config = TransferConfig(multipart_threshold=PART, multipart_chunksize=PART)
+    for round_, project in enumerate(("first", "second")):
+        s3.upload_fileobj(
+            io.BytesIO(bytes([round_]) * (PART + 1)),
+            BUCKET,
+            "package.zip",
+            ExtraArgs={"Tagging": f"Project={project}&ManagedBy=terraform"},
+            Config=config,
+        )
+        # Then the object (the new version, on a versioned bucket) has exactly those tags
+        head = s3.head_object(Bucket=BUCKET, Key="package.zip")
+        assert head["ETag"].endswith('-2"')  # it was a multipart upload
+        assert _tags(s3, "package.zip") == {"Project": project, "ManagedBy": "terraform"}
+        if versioned:
+            assert _tags(s3, "package.zip", head["VersionId"]) == {
+                "Project": project,
+                "ManagedBy": "terraform",
+            }
+    # And an upload without tags makes an untagged object
+    s3.upload_fileobj(io.BytesIO(b"\0" * (PART + 1)), BUCKET, "plain.zip", Config=config)
+    assert _tags(s3, "plain.zip") == {}
+    assert emulator_process.stop() is True
+
+
+def test_more_than_ten_tags_are_refused_as_on_put_object(local_emulator: str) -> None:
+    emulator_process.start(sys.executable)
+    s3 = _s3(local_emulator)
+    s3.create_bucket(Bucket=BUCKET)
+    tagging = "&".join(f"t{n}=v" for n in range(11))
+    with pytest.raises(ClientError) as refused:
+        s3.create_multipart_upload(Bucket=BUCKET, Key="many.zip", Tagging=tagging)
+    assert refused.value.response["Error"]["Code"] == "BadRequest"
+    with pytest.raises(ClientError) as too:
+        s3.put_object(Bucket=BUCKET, Key="many.zip", Body=b"x", Tagging=tagging)
+    assert too.value.response["Error"]["Code"] == refused.value.response["Error"]["Code"]
+    assert emulator_process.stop() is True
