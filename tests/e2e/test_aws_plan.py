@@ -185,12 +185,16 @@ def test_every_function_runs_the_zip_uploaded_once_to_the_code_bucket(aws_plan: 
     ]
     assert len(changes) == len(FUNCTIONS)
     for change in changes:
-        function = change["change"]["after"]
+        function, unknown = change["change"]["after"], change["change"]["after_unknown"]
         assert function.get("filename") is None, function["function_name"]
-        assert (function["s3_bucket"], function["s3_key"]) == (bucket["bucket"], package["key"])
+        assert function["s3_key"] == package["key"]
         assert function["source_code_hash"] == digest
-        # the exact object version the upload makes, known once it is made
-        assert change["change"]["after_unknown"]["s3_object_version"] is True
+        # the bucket (its id) and the exact object version the upload makes, known once made
+        assert unknown["s3_bucket"] is True
+        assert unknown["s3_object_version"] is True
+    # and what they are is the code bucket's package, as the root module passes it
+    call = aws_plan.document["configuration"]["root_module"]["module_calls"]["function"]
+    assert "module.code.package" in call["expressions"]["package"]["references"]
 
 
 # The CDN (cdn_enabled), planned as an AWS user would enable it: a domain and its ACM certificate.
