@@ -9,9 +9,9 @@ and every later plan proposed to add them again. More than 10 tags are refused, 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
-from xml.etree import ElementTree
 
 from emulator.ministack_internals import Patch, Response
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 _MAX_TAGS = 10  # S3's limit per object
 _UPLOAD_TAGS = "_image_service_tags"  # where the tags wait in MiniStack's record of the upload
+# The upload id in MiniStack's own InitiateMultipartUploadResult (an id is a UUID: no markup in it).
+_UPLOAD_ID = re.compile(rb"<UploadId>([^<]+)</UploadId>")
 
 
 def _install(s3: Any) -> None:
@@ -34,7 +36,8 @@ def _install(s3: Any) -> None:
             return refused
         status, out_headers, body = create(bucket_name, key, headers)
         if status == 200 and tags:
-            upload_id = ElementTree.fromstring(body).findtext(f"{{{s3.S3_NS}}}UploadId")
+            found = _UPLOAD_ID.search(body)
+            upload_id = None if found is None else found.group(1).decode()
             if upload_id in s3._multipart_uploads:
                 s3._multipart_uploads[upload_id][_UPLOAD_TAGS] = tags
         return status, out_headers, body
@@ -69,7 +72,6 @@ PATCH = Patch(
         "_buckets",
         "_qp",
         "_error",
-        "S3_NS",
     ),
     install=_install,
     service="s3",
