@@ -38,6 +38,16 @@ def test_a_moved_internal_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -
         ministack_compat.check_internals()
 
 
+def test_a_moved_internal_of_another_service_is_reported_with_its_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ministack.services import s3
+
+    monkeypatch.delattr(s3, "_object_tags")
+    with pytest.raises(ministack_compat.CompatError, match=r"ministack\.services\.s3 .*_object_tags"):
+        ministack_compat.check_internals()
+
+
 def test_another_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib.metadata, "version", lambda _name: "9.9.9")
     with pytest.raises(ministack_compat.CompatError, match=r"9\.9\.9"):
