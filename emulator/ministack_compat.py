@@ -6,8 +6,8 @@ It is made of an importer and a few patches, each in a module of its own:
 - emulator/openapi_import.py: PutRestApi (PUT /restapis/{id}), which MiniStack lacks and
   Terraform's aws_api_gateway_rest_api calls to import an OpenAPI ``body``, by AWS's import rules;
 - emulator/patches/: one MiniStack gap each (api_key_value, binary_media_types, usage_plans,
-  api_key_identity, binary_responses, root_security, multipart_tagging), the docstring of each
-  says what AWS does.
+  api_key_identity, binary_responses, root_security, multipart_tagging, object_tags_persist), the
+  docstring of each says what AWS does.
 
 This module only checks and composes them: it routes PUT /restapis/{id} to the importer, lets each
 patch rewrite the request bodies it names before MiniStack sees them, and replaces the MiniStack
@@ -31,6 +31,7 @@ from emulator.patches import (
     binary_media_types,
     binary_responses,
     multipart_tagging,
+    object_tags_persist,
     root_security,
     usage_plans,
 )
@@ -48,6 +49,7 @@ PATCHES = (
     binary_responses.PATCH,
     root_security.PATCH,
     multipart_tagging.PATCH,
+    object_tags_persist.PATCH,
 )
 
 # Everything the layer touches inside ministack.services.apigateway_v1 (the importer's, and the

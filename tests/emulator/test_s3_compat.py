@@ -1,6 +1,7 @@
 """The S3 patches against a real emulator process (tests/fixtures/local_emulator.py), through
 boto3 as the AWS provider reaches it: a multipart upload started with tags makes an object that
-has them (emulator/patches/multipart_tagging.py)."""
+has them (emulator/patches/multipart_tagging.py), and object tags survive a graceful restart
+(emulator/patches/object_tags_persist.py)."""
 
 import io
 import sys
@@ -81,4 +82,34 @@ def test_more_than_ten_tags_are_refused_as_on_put_object(local_emulator: str) ->
     with pytest.raises(ClientError) as too:
         s3.put_object(Bucket=BUCKET, Key="many.zip", Body=b"x", Tagging=tagging)
     assert too.value.response["Error"]["Code"] == refused.value.response["Error"]["Code"]
+    assert emulator_process.stop() is True
+
+
+def test_object_tags_survive_a_graceful_restart(local_emulator: str) -> None:
+    # Given a versioned bucket with tagged objects: tagged at PutObject, by PutObjectTagging, and
+    # through a multipart upload, one key with two tagged versions
+    emulator_process.start(sys.executable)
+    s3 = _s3(local_emulator)
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(Bucket=BUCKET, Key="put", Body=b"1", Tagging="version=1")["VersionId"]
+    second = s3.put_object(Bucket=BUCKET, Key="put", Body=b"2", Tagging="version=2")["VersionId"]
+    s3.put_object(Bucket=BUCKET, Key="later", Body=b"x")
+    s3.put_object_tagging(
+        Bucket=BUCKET, Key="later", Tagging={"TagSet": [{"Key": "orphan", "Value": "true"}]}
+    )
+    config = TransferConfig(multipart_threshold=PART, multipart_chunksize=PART)
+    s3.upload_fileobj(
+        io.BytesIO(b"\1" * (PART + 1)), BUCKET, "parts.zip", ExtraArgs={"Tagging": "Project=p"}, Config=config
+    )
+    # When the emulator stops gracefully (`down`) and starts again (`up`)
+    assert emulator_process.stop() is True
+    emulator_process.start(sys.executable)
+    s3 = _s3(local_emulator)
+    # Then every object version has the tags it had
+    assert _tags(s3, "put") == {"version": "2"}
+    assert _tags(s3, "put", first) == {"version": "1"}
+    assert _tags(s3, "put", second) == {"version": "2"}
+    assert _tags(s3, "later") == {"orphan": "true"}
+    assert _tags(s3, "parts.zip") == {"Project": "p"}
     assert emulator_process.stop() is True
