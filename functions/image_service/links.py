@@ -3,20 +3,14 @@ signing keys and their rotation.
 
 Opening a link reads the image's item (whose it is, its link generation) and its tenant's key
 state on every request, so revocations hold at once; the key material is read from Secrets
-Manager once per process and version. Once a process knows a key version's material, the MAC is
-checked before any other read and the key state is read concurrently with the bytes (one DynamoDB
-round trip off each view): nothing is answered before that read says the version is still
-usable, and a token that does not verify reads no bytes. Every way a link can be wrong but not
-expired (not a token, unknown or deleted image, unknown or revoked key version, a MAC that does
-not verify, an older link generation, a preset no longer in the table) is one LinkNotFoundError,
-with no hint which; a genuine link past its expiry is a LinkExpiredError. The expiry is checked
-last, so a forged expiry never earns the 410."""
+Manager once per process and version. Every way a link can be wrong but not expired (not a token,
+unknown or deleted image, unknown or revoked key version, a MAC that does not verify, an older
+link generation, a preset no longer in the table) is one LinkNotFoundError, with no hint which;
+a genuine link past its expiry is a LinkExpiredError. The expiry is checked last, so a forged
+expiry never earns the 410."""
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Literal
@@ -45,35 +39,6 @@ logger = Logger(child=True)
 
 # Conditional writes lost to a concurrent rotation are retried this often, on fresh state.
 _ROTATION_ATTEMPTS = 3
-# (tenant, key version) -> secret version id, as read from the key state. A version's secret
-# version never changes once written (rotation adds versions, revocation only marks one), so this
-# is safe to keep; it is re-read whenever it fails to verify a token.
-_KNOWN_VERSIONS = 1024
-
-
-@lru_cache(maxsize=1)
-def _background() -> ThreadPoolExecutor:
-    """Where the key state is read while the bytes are (a function serves one request at a time)."""
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="key-state")
-
-
-class KnownVersions:
-    """The secret version behind each (tenant, key version) this process verified a token with."""
-
-    def __init__(self, size: int = _KNOWN_VERSIONS) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[str, int], str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, tenant_id: str, version: int) -> str | None:
-        with self._lock:
-            return self._entries.get((tenant_id, version))
-
-    def remember(self, tenant_id: str, version: int, secret_version_id: str) -> None:
-        with self._lock:
-            self._entries[(tenant_id, version)] = secret_version_id
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,20 +50,11 @@ class SignedLink:
 
 @dataclass(frozen=True, slots=True)
 class OpenedLink:
-    """A link that verified: its image, the variant it shows (None: the original), its expiry.
-    Whether its key version is still usable may still be being read (`key_usable`): call
-    confirm() before answering anything."""
+    """A link that verified: its image, the variant it shows (None: the original), its expiry."""
 
     record: ImageRecord
     spec: VariantSpec | None
     claims: LinkClaims
-    key_usable: "Future[bool] | None" = None
-
-    def confirm(self) -> None:
-        """Wait for the key state read alongside the bytes; LinkNotFoundError if the version was
-        revoked (or the store is unavailable: DependencyUnavailableError, a 503)."""
-        if self.key_usable is not None and not self.key_usable.result():
-            raise LinkNotFoundError("No such link.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +64,6 @@ class LinkService:
     state: SigningKeyState
     secrets: SigningKeySecrets
     presets: Mapping[str, Preset]
-    known: KnownVersions = field(default_factory=KnownVersions)
 
     def sign(
         self, image_id: str, tenant_id: str, *, preset: str | None, expires_in: int, now: datetime
@@ -130,51 +85,30 @@ class LinkService:
         return SignedLink(token=token, expires_at=datetime.fromtimestamp(expires_at, UTC), preset=preset)
 
     def open(self, token: str, *, now: datetime, accept: str | None = None) -> OpenedLink:
-        """The image a link shows, once every check passed (see the module's docstring), but for
-        the key version's revocation when it is being read meanwhile (OpenedLink.confirm); a
-        preset of format `auto` takes its format from `accept`, the request's Accept header."""
+        """The image a link shows, once every check passed (see the module's docstring); a preset
+        of format `auto` takes its format from `accept`, the request's Accept header."""
         parsed = link_tokens.parse(token)
         claims = parsed.claims
         record = self.images.record(claims.image_id)
         if record is None:
             raise LinkNotFoundError("No such link.")
-        tenant_id, version_number = record.tenant_id, claims.key_version
-        known = self.known.get(tenant_id, version_number)
-        key = None if known is None else self.secrets.material(tenant_id, known)
-        usable: Future[bool] | None = None
-        if known is not None and key is not None and link_tokens.verify(parsed, tenant_id=tenant_id, key=key):
-            spec = self._variant(record, claims, accept)
-            usable = _background().submit(self._still_usable, tenant_id, version_number, known)
-        else:
-            # Not verified with what this process knows: read the version's state and material now.
-            version = self.state.version(tenant_id, version_number)
-            if version is None or not version.usable:
-                raise LinkNotFoundError("No such link.")  # unknown or revoked
-            key = self.secrets.material(tenant_id, version.secret_version_id)
-            if key is None or not link_tokens.verify(parsed, tenant_id=tenant_id, key=key):
-                raise LinkNotFoundError("No such link.")
-            self.known.remember(tenant_id, version_number, version.secret_version_id)
-            spec = self._variant(record, claims, accept)
-        opened = OpenedLink(record=record, spec=spec, claims=claims, key_usable=usable)
-        if now.timestamp() >= claims.expires_at:
-            opened.confirm()  # a revoked key's expired link is not found, as any revoked key's link
-            raise LinkExpiredError("This link has expired.")
-        return opened
-
-    def _still_usable(self, tenant_id: str, version_number: int, secret_version_id: str) -> bool:
-        version = self.state.version(tenant_id, version_number)
-        return version is not None and version.usable and version.secret_version_id == secret_version_id
-
-    def _variant(self, record: ImageRecord, claims: LinkClaims, accept: str | None) -> VariantSpec | None:
-        """The checks after the MAC that need no read (generation, preset); the variant shown."""
+        version = self.state.version(record.tenant_id, claims.key_version)
+        if version is not None and not version.usable:
+            version = None  # revoked
+        key = None if version is None else self.secrets.material(record.tenant_id, version.secret_version_id)
+        if key is None or not link_tokens.verify(parsed, tenant_id=record.tenant_id, key=key):
+            raise LinkNotFoundError("No such link.")
         if claims.generation != record.link_generation:
             raise LinkNotFoundError("No such link.")  # the image's links were revoked since
-        if claims.preset is None:
-            return None
-        preset = self.presets.get(claims.preset)
-        if preset is None:
-            raise LinkNotFoundError("No such link.")  # the preset left the table since
-        return preset.spec(record.content_type, accept=accept)
+        spec = None
+        if claims.preset is not None:
+            preset = self.presets.get(claims.preset)
+            if preset is None:
+                raise LinkNotFoundError("No such link.")  # the preset left the table since
+            spec = preset.spec(record.content_type, accept=accept)
+        if now.timestamp() >= claims.expires_at:
+            raise LinkExpiredError("This link has expired.")
+        return OpenedLink(record=record, spec=spec, claims=claims)
 
     def revoke_image_links(self, image_id: str, tenant_id: str) -> int:
         return self.images.revoke_all(image_id, tenant_id)
@@ -331,12 +265,8 @@ def read_shared(
     max_age = max(0, min(_MAX_AGE_SECONDS, opened.claims.expires_at - int(now.timestamp())))
     etag = http_caching.entity_tag(record.sha256, variant=None if spec is None else spec.tag)
     if http_caching.not_modified(if_none_match, etag):
-        opened.confirm()
         return SharedReading(record, etag, max_age, vary_accept=vary)  # verified, and current
-    try:
-        served = serving.serve(record, spec)  # while the key state is read
-    finally:
-        opened.confirm()  # a revoked key's link is not found, whatever serving met
+    served = serving.serve(record, spec)
     logger.info(
         "shared image served", image_id=record.image_id, preset=opened.claims.preset, size=served.size
     )
