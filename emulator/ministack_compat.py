@@ -52,13 +52,14 @@ PATCHES = (
     object_tags_persist.PATCH,
 )
 
-# Everything the layer touches inside ministack.services.apigateway_v1 (the importer's, and the
-# patches of that module); each other patch's internals are checked in its own module.
-_REQUIRED_INTERNALS = (
-    "handle_request",
-    *openapi_import.INTERNALS,
-    *(name for patch in PATCHES if patch.service == "apigateway_v1" for name in patch.internals),
-)
+
+def _required_internals() -> dict[str, tuple[str, ...]]:
+    """Everything the layer touches, by module under ministack.services: the router and the
+    importer in apigateway_v1, and each patch's internals in the module it patches."""
+    required: dict[str, tuple[str, ...]] = {"apigateway_v1": ("handle_request", *openapi_import.INTERNALS)}
+    for patch in PATCHES:
+        required[patch.service] = (*required.get(patch.service, ()), *patch.internals)
+    return required
 
 
 class CompatError(RuntimeError):
@@ -73,16 +74,11 @@ def check_internals() -> None:
             f"emulator/ministack_compat.py is tested with ministack=={PINNED_MINISTACK_VERSION}, "
             f"found {installed}: re-run tests/emulator against the new version, then update the pin"
         )
-    v1 = apigateway_v1()
-    missing = [name for name in dict.fromkeys(_REQUIRED_INTERNALS) if not hasattr(v1, name)]
-    if missing:
-        raise CompatError(f"ministack.services.apigateway_v1 no longer has: {', '.join(missing)}")
-    for patch in PATCHES:
-        if patch.service != "apigateway_v1":
-            module = service(patch.service)
-            missing = [name for name in patch.internals if not hasattr(module, name)]
-            if missing:
-                raise CompatError(f"ministack.services.{patch.service} no longer has: {', '.join(missing)}")
+    for name, internals in _required_internals().items():
+        module = service(name)
+        missing = [internal for internal in dict.fromkeys(internals) if not hasattr(module, internal)]
+        if missing:
+            raise CompatError(f"ministack.services.{name} no longer has: {', '.join(missing)}")
 
 
 def install() -> None:
