@@ -15,11 +15,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from devtools import cleaning, emulator_process, paths, stack, stack_status
+from tests.fixtures.local_emulator import client
 
 pytestmark = pytest.mark.emulator
 
@@ -29,13 +29,7 @@ LOST_TABLE = "lost-table"  # created after it, then the emulator is killed
 
 
 def _clients(endpoint: str) -> tuple[Any, Any]:
-    options: dict[str, Any] = {
-        "endpoint_url": endpoint,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "test",
-        "aws_secret_access_key": "test",
-    }
-    return boto3.client("s3", **options), boto3.client("dynamodb", **options)
+    return client("s3", endpoint), client("dynamodb", endpoint)
 
 
 def _table(dynamodb: Any, name: str) -> None:
@@ -63,13 +57,7 @@ def _invoke_a_function(endpoint: str) -> None:
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
         archive.writestr("handler.py", "def handler(event, context):\n    return {'ok': True}\n")
-    options: dict[str, Any] = {
-        "endpoint_url": endpoint,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "test",
-        "aws_secret_access_key": "test",
-    }
-    functions = boto3.client("lambda", **options)
+    functions = client("lambda", endpoint)
     if not functions.list_functions()["Functions"]:
         functions.create_function(
             FunctionName="scratch-probe",

@@ -7,12 +7,12 @@ import io
 import sys
 from typing import Any
 
-import boto3
 import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from devtools import emulator_process
+from tests.fixtures.local_emulator import client
 
 pytestmark = pytest.mark.emulator
 
@@ -21,13 +21,7 @@ PART = 5 * 1024 * 1024  # S3's smallest part but the last
 
 
 def _s3(endpoint: str) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    return client("s3", endpoint)
 
 
 def _tags(s3: Any, key: str, version: str | None = None) -> dict[str, str]:
