@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import nox
 from nox.project import dependency_groups
@@ -23,6 +24,7 @@ from devtools import (
     emulator_process,
     find_python,
     lambda_package,
+    lost_answers,
     paths,
     runtime,
     stack,
@@ -123,10 +125,10 @@ _SUMMARY = re.compile(r"^(Plan:|Apply complete!|No changes\.|Destroy complete!|E
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def tflocal(session: nox.Session, *args: str) -> int:
+def run_tflocal(session: nox.Session, *args: str) -> tuple[int, list[str]]:
     """`tflocal -chdir=terraform ARGS`, its output appended to TERRAFORM_LOG, its summary logged.
 
-    Returns the exit code; fails the session on any code but 0 (and 2 for `plan -detailed-exitcode`)."""
+    Returns the exit code and the output lines, whatever the exit code."""
     terraform.require_terraform()
     command = [str(Path(session.bin) / "tflocal"), f"-chdir={paths.TERRAFORM}", *args]
     session.log(shlex.join(["tflocal", *command[1:]]) + f"  (full output: {TERRAFORM_LOG})")
@@ -146,12 +148,22 @@ def tflocal(session: nox.Session, *args: str) -> int:
             if _SUMMARY.match(plain):
                 session.log(f"terraform: {plain}")
         returncode = process.wait()
+    return returncode, lines
+
+
+def terraform_failed(session: nox.Session, command: str, returncode: int, lines: list[str]) -> NoReturn:
+    tail = "".join(lines[-40:])
+    session.error(
+        f"terraform {command} failed with exit code {returncode}:\n{tail}\nfull output: {TERRAFORM_LOG}"
+    )
+
+
+def tflocal(session: nox.Session, *args: str) -> int:
+    """`run_tflocal`, failing the session on any exit code but 0 (and 2 for `plan -detailed-exitcode`)."""
+    returncode, lines = run_tflocal(session, *args)
     allowed = {0, 2} if "-detailed-exitcode" in args else {0}
     if returncode not in allowed:
-        tail = "".join(lines[-40:])
-        session.error(
-            f"terraform {args[0]} failed with exit code {returncode}:\n{tail}\nfull output: {TERRAFORM_LOG}"
-        )
+        terraform_failed(session, args[0], returncode, lines)
     return returncode
 
 
@@ -195,6 +207,8 @@ def apply_stack(session: nox.Session, *terraform_args: str) -> None:
     install_groups(session, "deploy")
     # The zip first: a build that cannot be made (wrong interpreter) fails before anything starts.
     build_package(session, architecture)
+    # A stack made from nothing: an embedded emulator this deploy starts with no saved state.
+    from_nothing = emulator_process.health() is None and not emulator_process.has_saved_state()
     start_emulator(session)
     try:
         session.log(
@@ -213,7 +227,22 @@ def apply_stack(session: nox.Session, *terraform_args: str) -> None:
     terraform.write_shell_environment(Path(session.bin) / "tflocal")
     if terraform.state_is_empty():
         # Nothing to compare against: apply at once (a saved plan would cost one more provider start).
-        tflocal(session, "apply", "-input=false", "-auto-approve", *variables, *terraform_args)
+        apply = ("apply", "-input=false", "-auto-approve", *variables, *terraform_args)
+        returncode, lines = run_tflocal(session, *apply)
+        lost = lost_answers.conflicting_creates(lines) if returncode != 0 and from_nothing else []
+        if returncode != 0 and not lost:
+            terraform_failed(session, "apply", returncode, lines)
+        if lost:
+            # Only this apply made anything, so nothing is lost by starting over (devtools/lost_answers.py).
+            session.warn(
+                "terraform: the AWS provider's SDK sent a create again after losing its answer, and met "
+                f"what the first try had made ({', '.join(lost)}); starting over from an empty stack, once"
+            )
+            emulator_process.stop()
+            cleaning.remove(cleaning.stack_state())
+            start_emulator(session)
+            terraform.write_shell_environment(Path(session.bin) / "tflocal")
+            tflocal(session, *apply)
         return
     # Plan, and apply only a plan with changes: an apply with none still starts and configures the
     # AWS provider once more (about 2 s) before saying so.

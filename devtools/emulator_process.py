@@ -51,6 +51,12 @@ def persists() -> bool:
     return os.environ.get("EMULATOR_PERSIST", "1") != "0"
 
 
+def has_saved_state() -> bool:
+    """Whether the embedded emulator's state directory holds anything (saved at a graceful stop,
+    S3 bytes as they arrive): False on a fresh clone and after `nox -s reset`."""
+    return paths.EMULATOR_STATE_DIR.exists() and any(paths.EMULATOR_STATE_DIR.iterdir())
+
+
 def running_pid() -> int | None:
     """Pid of the emulator `up` started, if it is still alive."""
     try:

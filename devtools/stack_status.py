@@ -130,7 +130,7 @@ def main() -> int:
     pid = emulator_process.running_pid()
     started = f" (embedded, pid {pid})" if pid else " (not started by `up`)" if answer is not None else ""
     print(f"emulator   {endpoint}: {'answering' if answer is not None else 'not answering'}{started}")
-    saved = paths.EMULATOR_STATE_DIR.exists() and any(paths.EMULATOR_STATE_DIR.iterdir())
+    saved = emulator_process.has_saved_state()
     what = "state of its last graceful stop" if saved else "no saved state"
     print(f"saved      {what} ({paths.EMULATOR_STATE_DIR})")
     print(f"terraform  {len(resources)} resources recorded ({paths.EMULATOR_STATE})")
