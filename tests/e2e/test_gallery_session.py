@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from devtools import paths
-from tests.fixtures.ports import can_bind, free_port, listening, wait_until_listening
+from tests.fixtures.ports import can_bind, ctrl_c_as_in_a_terminal, free_port, listening, wait_until_listening
 
 pytestmark = pytest.mark.emulator_only
 
@@ -29,6 +29,7 @@ def test_stopping_nox_stops_the_gallery_and_frees_its_port(stop: signal.Signals,
             stdout=sink,
             stderr=subprocess.STDOUT,
             env=os.environ,
+            preexec_fn=ctrl_c_as_in_a_terminal,  # noqa: PLW1509  the child is exec'd right after
         )
     try:
         wait_until_listening(nox, port, "nox -s gallery")
