@@ -7,8 +7,8 @@ again. Against the embedded emulator, which answers in about a millisecond, that
 the SDK's roughly 7,800 calls in 18 cold deploys here (2026-12-02, the emulator keeping idle
 connections open: emulator/__main__.py). A read survives it. A create does not: the retry meets
 what the first try made, the provider reports "already exists" (a CreateLogGroup and an
-AddPermission in those 18 deploys, a CreateRole in the CI run before), and the stack is half made,
-with the thing in the emulator but not in the Terraform state.
+AddPermission in those 18 deploys; an AddPermission in the CI run that failed), and the stack is
+half made, with the thing in the emulator but not in the Terraform state.
 
 When every error of an apply is such a conflict, and the apply started from nothing (an empty
 emulator and an empty Terraform state), the conflict can only be with the apply's own lost call, so
