@@ -5,8 +5,9 @@ import pytest
 
 from devtools.lost_answers import conflicting_creates
 
-# Terraform's diagnostics as the deploy reads them (colour codes included), from the two failures
-# seen here: the CI run of 2026-12-02 and a cold deploy with the emulator's idle timeout cut to 1 s.
+# Terraform's diagnostics as the deploy reads them (colour codes included), from the failures seen
+# here: the CI run of 2026-12-02, a cold deploy with the emulator's idle timeout cut to 1 s, and one
+# of the 18 cold deploys measured after it (a 400, not a 409).
 _BOX = "\x1b[31m│\x1b[0m \x1b[0m"
 ADD_PERMISSION = [
     'module.api.aws_lambda_permission.invoke["rotate_signing_key"]: Still creating... [4m50s elapsed]\n',
@@ -36,6 +37,18 @@ CREATE_ROLE = [
     f'{_BOX}\x1b[0m  with module.function["list_images"].aws_iam_role.this,\n',
     f'{_BOX}  on modules/lambda_function/main.tf line 14, in resource "aws_iam_role" "this":\n',
 ]
+CREATE_LOG_GROUP = [
+    (
+        f"{_BOX}\x1b[1m\x1b[31mError: \x1b[0m\x1b[0m\x1b[1mcreating CloudWatch Logs Log Group "
+        "(/aws/lambda/image-service-revoke-signing-key): operation error CloudWatch Logs: CreateLogGroup, "
+        "https response error StatusCode: 400, RequestID: c285dcb1-789d-4c71-a300-b497a77afa6b, "
+        "ResourceAlreadyExistsException: The specified log group already exists: "
+        "/aws/lambda/image-service-revoke-signing-key\x1b[0m\n"
+    ),
+    f"{_BOX}\n",
+    f'{_BOX}\x1b[0m  with module.function["revoke_signing_key"].aws_cloudwatch_log_group.this,\n',
+    f'{_BOX}  on modules/lambda_function/main.tf line 20, in resource "aws_cloudwatch_log_group" "this":\n',
+]
 ACCESS_DENIED = [
     (
         f"{_BOX}Error: creating Lambda Function (image-service-get-image): operation error Lambda: "
@@ -52,6 +65,9 @@ def test_a_create_meeting_its_own_first_try_is_named_by_its_address() -> None:
         'module.api.aws_lambda_permission.invoke["rotate_signing_key"]'
     ]
     assert conflicting_creates(CREATE_ROLE) == ['module.function["list_images"].aws_iam_role.this']
+    assert conflicting_creates(CREATE_LOG_GROUP) == [
+        'module.function["revoke_signing_key"].aws_cloudwatch_log_group.this'
+    ]
 
 
 def test_several_such_conflicts_are_all_named() -> None:
