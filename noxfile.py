@@ -122,7 +122,6 @@ def build_package(
 # session prints a summary and the path of this file.
 TERRAFORM_LOG = paths.TERRAFORM_BUILD / "deploy.log"
 _SUMMARY = re.compile(r"^(Plan:|Apply complete!|No changes\.|Destroy complete!|Error:|Terraform has been)")
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def run_tflocal(session: nox.Session, *args: str) -> tuple[int, list[str]]:
@@ -144,7 +143,7 @@ def run_tflocal(session: nox.Session, *args: str) -> tuple[int, list[str]]:
         for line in process.stdout or ():
             log.write(line)
             lines.append(line)
-            plain = _ANSI.sub("", line).strip()
+            plain = terraform.uncoloured(line).strip()
             if _SUMMARY.match(plain):
                 session.log(f"terraform: {plain}")
         returncode = process.wait()

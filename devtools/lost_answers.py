@@ -17,7 +17,8 @@ emulator and an empty Terraform state), the conflict can only be with the apply'
 import re
 from collections.abc import Iterable
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+from devtools.terraform import uncoloured
+
 # Terraform's diagnostics box: "│ Error: ..." then, a few lines down, "│   with ADDRESS,".
 _ERROR = re.compile(r"^[│|]?\s*Error: (?P<message>.*)$")
 _WITH = re.compile(r"^[│|]?\s*with (?P<address>\S+),$")
@@ -38,7 +39,7 @@ def conflicting_creates(output: Iterable[str]) -> list[str]:
     addresses: list[str] = []
     pending: str | None = None  # the message of an error whose "with" line is still to come
     for raw in output:
-        line = _ANSI.sub("", raw).rstrip()
+        line = uncoloured(raw).rstrip()
         error = _ERROR.match(line)
         if error:
             if pending is not None:

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -12,6 +13,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 from devtools import paths
 from devtools.emulator_process import aws_environment
+
+# The colour codes of Terraform's output (CI sets -no-color; a terminal run has them).
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def uncoloured(line: str) -> str:
+    """A line of Terraform's output without its colour codes."""
+    return _COLOUR.sub("", line)
+
 
 # Checked in order when TF_PROVIDER_MIRROR is not set; a mirror is used only if it holds hashicorp/aws.
 _KNOWN_MIRRORS = ("/opt/tf-plugins", "~/.terraform.d/mirror")
